@@ -284,6 +284,7 @@ public final class HartTransformer implements AutoCloseable {
         }
         NDScope.unregister(x);
       }
+      NDScope.register(x); // hand it to the caller's scope, if there is one
       nextStage++;
       return x;
     }
