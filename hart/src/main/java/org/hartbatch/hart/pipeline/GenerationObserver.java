@@ -25,8 +25,12 @@ public interface GenerationObserver {
       NDArray fHat_BCPP,
       NDArray nextInput_BCpp) {}
 
-  /** The last stage's diffusion condition {@code [G·n, C]} and residual {@code [B, n, Cv]}. */
-  default void onResidual(NDArray condition_NC, NDArray residual_BnCv) {}
+  /**
+   * The last stage's diffusion condition {@code [G·n, C]} and the sampler's output {@code [G·n,
+   * Cv]} (already scaled; its conditional half is the residual). Called when the whole batch shares
+   * one guidance scale, i.e. one diffusion call.
+   */
+  default void onResidual(NDArray condition_NC, NDArray sampled_NCv) {}
 
   /** Wall time of a named phase of the batch, e.g. {@code stage 3} or {@code diffusion}. */
   default void onTiming(String phase, long nanos) {}

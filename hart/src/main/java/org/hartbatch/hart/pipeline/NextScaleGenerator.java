@@ -59,7 +59,8 @@ public final class NextScaleGenerator {
           rows.size() + " sampling rows for a batch of " + batch + " contexts");
     }
     int stages = transformer.config().stages();
-    int[] patchNums = transformer.config().patchNums().stream().mapToInt(Integer::intValue).toArray();
+    int[] patchNums =
+        transformer.config().patchNums().stream().mapToInt(Integer::intValue).toArray();
     try (MultiScaleLatent latent = new MultiScaleLatent(vae, patchNums, batch, manager)) {
       HartTransformer.Session session = transformer.newSession(context, manager);
       NDArray x = transformer.contextInput(context);
@@ -156,10 +157,13 @@ public final class NextScaleGenerator {
     NDArray condition_GnC = transformer.diffusionCondition(hidden_GnC, hardTokens_BnCv);
     Map<Double, List<Integer>> groups = new LinkedHashMap<>();
     for (int b = 0; b < batch; b++) {
-      groups.computeIfAbsent(stage.guidance(rows.get(b).params().cfg()), k -> new ArrayList<>()).add(b);
+      groups
+          .computeIfAbsent(stage.guidance(rows.get(b).params().cfg()), k -> new ArrayList<>())
+          .add(b);
     }
     if (noise != null && groups.size() > 1) {
-      throw new IllegalArgumentException("recorded diffusion noise needs one guidance scale per batch");
+      throw new IllegalArgumentException(
+          "recorded diffusion noise needs one guidance scale per batch");
     }
     NDArray[] perRow = new NDArray[batch];
     for (Map.Entry<Double, List<Integer>> group : groups.entrySet()) {
