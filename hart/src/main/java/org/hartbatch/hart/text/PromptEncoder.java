@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -94,23 +93,14 @@ public final class PromptEncoder implements AutoCloseable {
    * id. The returned arrays belong to {@code manager}.
    */
   public Context encode(long[][] promptIds_BT, NDManager manager) {
-    int batch = promptIds_BT.length;
-    long[] flat = new long[batch * maxTokens];
-    for (int b = 0; b < batch; b++) {
-      if (promptIds_BT[b].length != maxTokens) {
-        throw new IllegalArgumentException(
-            "prompt " + b + " has " + promptIds_BT[b].length + " ids, expected " + maxTokens);
-      }
-      System.arraycopy(promptIds_BT[b], 0, flat, b * maxTokens, maxTokens);
-    }
-    if (batch == 0) {
+    if (promptIds_BT.length == 0) {
       return new Context(
           manager.zeros(new Shape(0, maxTokens, model.config().hiddenSize())),
           manager.zeros(new Shape(0, maxTokens), DataType.BOOLEAN),
           manager.zeros(new Shape(0, maxTokens), DataType.INT64));
     }
     try (NDScope scope = new NDScope()) {
-      NDArray ids_BT = manager.create(flat, new Shape(batch, maxTokens));
+      NDArray ids_BT = idsArray(promptIds_BT, manager);
       NDArray mask_BT = ids_BT.neq(padId);
       NDArray positions_BT = mask_BT.toType(DataType.INT64, false).cumSum(1).sub(1);
       NDArray context_BTD =
@@ -120,6 +110,19 @@ public final class PromptEncoder implements AutoCloseable {
       context.asList().attach(manager);
       return context;
     }
+  }
+
+  private NDArray idsArray(long[][] promptIds_BT, NDManager manager) {
+    int batch = promptIds_BT.length;
+    long[] flat = new long[batch * maxTokens];
+    for (int b = 0; b < batch; b++) {
+      if (promptIds_BT[b].length != maxTokens) {
+        throw new IllegalArgumentException(
+            "prompt " + b + " has " + promptIds_BT[b].length + " ids, expected " + maxTokens);
+      }
+      System.arraycopy(promptIds_BT[b], 0, flat, b * maxTokens, maxTokens);
+    }
+    return manager.create(flat, new Shape(batch, maxTokens));
   }
 
   private NDArray encodeAfterPrefix(NDArray ids_BT, NDArray mask_BT) {
@@ -136,8 +139,7 @@ public final class PromptEncoder implements AutoCloseable {
   /** The full pass's final hidden states over [system prompt, prompt], {@code [B, S+T, D]}. */
   public NDArray hiddenStatesOfFullPass(long[][] promptIds_BT, NDManager manager) {
     try (NDScope scope = new NDScope()) {
-      long[] flat = Arrays.stream(promptIds_BT).flatMapToLong(Arrays::stream).toArray();
-      NDArray ids_BT = manager.create(flat, new Shape(promptIds_BT.length, maxTokens));
+      NDArray ids_BT = idsArray(promptIds_BT, manager);
       NDArray hidden_BSD =
           model
               .forward(withSystemIds(ids_BT), withSystemKeys(ids_BT.neq(padId)), null)
