@@ -1,0 +1,296 @@
+package org.hartbatch.hart.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import org.hartbatch.hart.io.CheckpointException;
+import org.hartbatch.hart.io.Parameters;
+import org.hartbatch.hart.io.WeightSource;
+
+/**
+ * The HART next-scale transformer (released structure): context embedding, level embedding, llama
+ * blocks with 1-D/2-D rotary positions and a KV cache across scales, the AdaLN head, the word
+ * embedding of the next-scale input and the diffusion condition of the last stage.
+ *
+ * <p>Weights are read by the reference's {@code state_dict} names; sizes come from the config and
+ * the stored shapes (vocabulary and latent channels).
+ */
+public final class HartTransformer implements AutoCloseable {
+  private final HartTransformerConfig config;
+  private final NDManager manager;
+  private final RmsNorm contextNorm;
+  private final Linear contextEmbed;
+  private final LevelEmbedding levels;
+  private final List<HartBlock> blocks;
+  private final AdaLnBeforeHead head;
+  private final Linear wordEmbed;
+  private final RmsNorm decoderNorm;
+  private final long vocabSize;
+  private final int latentChannels;
+
+  private HartTransformer(HartTransformerConfig config, Parameters p, long vocab, int cv) {
+    this.config = config;
+    this.manager = p.manager();
+    int c = config.embedDim();
+    this.vocabSize = vocab;
+    this.latentChannels = cv;
+    this.contextNorm =
+        config.useContextNorm()
+            ? RmsNorm.bind(p, "context_norm", config.contextDim(), config.normEps())
+            : null;
+    this.contextEmbed = Linear.bind(p, "context_embed", c, config.contextDim());
+    this.levels = new LevelEmbedding(config, p);
+    List<HartBlock> blockList = new ArrayList<>();
+    for (int i = 0; i < config.depth(); i++) {
+      blockList.add(new HartBlock(config, p.scope("blocks." + i)));
+    }
+    this.blocks = List.copyOf(blockList);
+    this.head = new AdaLnBeforeHead(config, p, vocab);
+    this.wordEmbed = Linear.bind(p, "word_embed", c, cv);
+    this.decoderNorm = RmsNorm.bind(p, "decoder_norm", c, config.normEps());
+  }
+
+  /**
+   * Binds every transformer weight of {@code weights} (the {@code diffloss.*} keys and the
+   * reference's buffers are left to others) into a sub-manager of {@code parent}, converted to
+   * {@code type}. Every missing, mis-shaped or unexpected tensor is reported in one error.
+   */
+  public static HartTransformer load(
+      HartTransformerConfig config, WeightSource weights, NDManager parent, DataType type) {
+    NDManager manager = parent.newSubManager();
+    try {
+      Parameters p = new Parameters(weights, manager, type, HartTransformer::notOurs);
+      long vocab = leadingDim(p, "head.weight");
+      int cv = (int) trailingDim(p, "word_embed.weight");
+      HartTransformer transformer = new HartTransformer(config, p, vocab, cv);
+      p.finish();
+      return transformer;
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /** Keys of the transformer checkpoint this class does not bind: diffusion head and buffers. */
+  private static boolean notOurs(String name) {
+    return name.startsWith("diffloss.")
+        || name.equals("lvl_1L")
+        || name.equals("attn_bias_for_masking")
+        || name.endsWith(".zero_k_bias");
+  }
+
+  private static long leadingDim(Parameters p, String name) {
+    Shape shape = p.shapeOf(name);
+    if (shape == null) {
+      throw new CheckpointException("transformer checkpoint has no tensor '" + name + "'");
+    }
+    return shape.get(0);
+  }
+
+  private static long trailingDim(Parameters p, String name) {
+    Shape shape = p.shapeOf(name);
+    if (shape == null) {
+      throw new CheckpointException("transformer checkpoint has no tensor '" + name + "'");
+    }
+    return shape.get(shape.dimension() - 1);
+  }
+
+  public HartTransformerConfig config() {
+    return config;
+  }
+
+  /** Codebook size {@code V}. */
+  public long vocabSize() {
+    return vocabSize;
+  }
+
+  /** Latent channels {@code Cv} of the tokens fed back through the word embedding. */
+  public int latentChannels() {
+    return latentChannels;
+  }
+
+  /**
+   * Builds the guided condition from text features {@code [B, T, Dt]} and their position ids {@code
+   * [B][T]}: B zero contexts with zero positions are appended as the unconditional rows.
+   */
+  public GuidedContext guide(NDArray context_BTD, long[][] positionIds_BT) {
+    Shape shape = context_BTD.getShape();
+    int b = (int) shape.get(0);
+    if (shape.dimension() != 3
+        || shape.get(1) != config.contextTokens()
+        || shape.get(2) != config.contextDim()) {
+      throw new IllegalArgumentException(
+          "context must be [B, "
+              + config.contextTokens()
+              + ", "
+              + config.contextDim()
+              + "] but is "
+              + shape);
+    }
+    if (positionIds_BT.length != b) {
+      throw new IllegalArgumentException(
+          "position ids have " + positionIds_BT.length + " rows for a batch of " + b);
+    }
+    long[][] positions = new long[2 * b][];
+    for (int i = 0; i < b; i++) {
+      if (positionIds_BT[i].length != config.contextTokens()) {
+        throw new IllegalArgumentException(
+            "position ids row "
+                + i
+                + " has "
+                + positionIds_BT[i].length
+                + " entries, not "
+                + config.contextTokens());
+      }
+      positions[i] = positionIds_BT[i].clone();
+      positions[b + i] = new long[config.contextTokens()];
+    }
+    NDArray guided = NDArrays.concat(new NDList(context_BTD, context_BTD.zerosLike()));
+    NDArray normed = contextNorm == null ? guided : contextNorm.apply(guided);
+    NDArray embeddings = contextEmbed.apply(normed);
+    return new GuidedContext(embeddings, positions, head.modulation(embeddings));
+  }
+
+  /** Stage-0 tokens: the context embeddings plus {@code lvl[0]}, {@code [G, T, C]}. */
+  public NDArray contextInput(GuidedContext context) {
+    return context.embeddings_GTC().add(levels.level(0));
+  }
+
+  /**
+   * Stage-s tokens from the downsampled latent {@code [B, p_s^2, Cv]}: {@code word_embed(.) +
+   * lvl[s]}, copied to both guidance halves, {@code [G, p_s^2, C]}.
+   */
+  public NDArray scaleInput(int stage, NDArray latent_BnCv) {
+    NDArray x = wordEmbed.apply(latent_BnCv).add(levels.level(stage));
+    return NDArrays.concat(new NDList(x, x));
+  }
+
+  /** Raw logits {@code [G, n, V]} of block outputs {@code [G, n, C]}. */
+  public NDArray logits(NDArray hidden_GnC, GuidedContext context) {
+    return head.logits(hidden_GnC, context.head());
+  }
+
+  /**
+   * The residual-diffusion condition {@code decoder_norm(h + word_embed(tokens))} where the
+   * conditional rows' token latents {@code [B, n, Cv]} serve both halves; {@code [G, n, C]}.
+   */
+  public NDArray diffusionCondition(NDArray hidden_GnC, NDArray tokens_BnCv) {
+    NDArray embedded = wordEmbed.apply(tokens_BnCv);
+    return decoderNorm.apply(hidden_GnC.add(NDArrays.concat(new NDList(embedded, embedded))));
+  }
+
+  /** A KV-cached pass over the stages of one generation, with caches in {@code sessionManager}. */
+  public Session newSession(GuidedContext context, NDManager sessionManager) {
+    return new Session(context, sessionManager);
+  }
+
+  /**
+   * Logits of all stages from one pass over the whole sequence with the block-causal mask (level of
+   * key ≤ level of query), without a cache. {@code stageInputs} are the inputs of every stage, as
+   * given to {@link Session#run}. Used to check the cached path.
+   */
+  public NDArray logitsWithoutCache(List<NDArray> stageInputs, GuidedContext context) {
+    if (stageInputs.size() != config.stages()) {
+      throw new IllegalArgumentException(
+          "need the inputs of all " + config.stages() + " stages, got " + stageInputs.size());
+    }
+    NDManager m = stageInputs.get(0).getManager();
+    List<Rotary> rotaries = new ArrayList<>();
+    int total = config.totalTokens();
+    int[] level = new int[total];
+    int at = 0;
+    for (int s = 0; s < config.stages(); s++) {
+      rotaries.add(rotary(s, context, m));
+      for (int i = 0; i < config.queries(s); i++) {
+        level[at++] = s;
+      }
+    }
+    float[] bias = new float[total * total];
+    for (int q = 0; q < total; q++) {
+      for (int k = 0; k < total; k++) {
+        bias[q * total + k] = level[k] <= level[q] ? 0f : Float.NEGATIVE_INFINITY;
+      }
+    }
+    NDArray bias_nn = m.create(bias, new Shape(total, total));
+    Rotary rotary = Rotary.concat(rotaries);
+    NDArray x = NDArrays.concat(new NDList(stageInputs.toArray(NDArray[]::new)), 1);
+    for (HartBlock block : blocks) {
+      x = block.forward(x, rotary, null, bias_nn);
+    }
+    return logits(x, context);
+  }
+
+  private Rotary rotary(int stage, GuidedContext context, NDManager m) {
+    return stage == 0
+        ? Rotary.context(m, context.positions_GT(), config.headDim())
+        : Rotary.image(
+            m,
+            config.patchNum(stage),
+            config.latentSide(),
+            context.imageOffsets(),
+            config.headDim());
+  }
+
+  /** One generation's pass through the stages in order, keeping keys and values across them. */
+  public final class Session {
+    private final GuidedContext context;
+    private final NDManager manager;
+    private final List<KvCache> caches = new ArrayList<>();
+    private int nextStage;
+
+    private Session(GuidedContext context, NDManager manager) {
+      this.context = context;
+      this.manager = manager;
+      DataType type = context.embeddings_GTC().getDataType();
+      for (int i = 0; i < blocks.size(); i++) {
+        caches.add(
+            new KvCache(
+                manager,
+                context.guidedRows(),
+                config.numHeads(),
+                config.totalTokens(),
+                config.headDim(),
+                type));
+      }
+    }
+
+    /**
+     * Runs every block on the tokens of {@code stage} ({@code [G, n, C]}); returns the last output.
+     */
+    public NDArray run(int stage, NDArray x_GnC) {
+      if (stage != nextStage) {
+        throw new IllegalStateException("stage " + stage + " run before stage " + nextStage);
+      }
+      if (x_GnC.getShape().get(1) != config.queries(stage)) {
+        throw new IllegalArgumentException(
+            "stage "
+                + stage
+                + " needs "
+                + config.queries(stage)
+                + " tokens, got "
+                + x_GnC.getShape());
+      }
+      NDArray x = x_GnC;
+      try (NDScope scope = new NDScope()) {
+        Rotary rotary = rotary(stage, context, manager);
+        for (int i = 0; i < blocks.size(); i++) {
+          x = blocks.get(i).forward(x, rotary, caches.get(i), null);
+        }
+        NDScope.unregister(x);
+      }
+      nextStage++;
+      return x;
+    }
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

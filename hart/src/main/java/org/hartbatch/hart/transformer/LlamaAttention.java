@@ -1,0 +1,74 @@
+package org.hartbatch.hart.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import org.hartbatch.hart.io.Parameters;
+
+/**
+ * Multi-head self-attention with rotary positions and the reference's scale {@code 0.25 /
+ * sqrt(dh)}. k has no bias. There is no mask at inference: new queries see every cached key and
+ * each other; an additive bias is only used by the cache-free formulation.
+ */
+public final class LlamaAttention {
+  /** Upper bound on the elements of one score block; queries are processed in chunks below it. */
+  private static final long SCORE_BLOCK_ELEMENTS = 1L << 25;
+
+  private final Linear qkv;
+  private final Linear proj;
+  private final int heads;
+  private final int headDim;
+  private final float scale;
+
+  LlamaAttention(HartTransformerConfig config, Parameters p) {
+    int c = config.embedDim();
+    NDArray qBias = p.get("q_bias", c);
+    NDArray vBias = p.get("v_bias", c);
+    NDArray bias = NDArrays.concat(new NDList(qBias, qBias.zerosLike(), vBias));
+    this.qkv = new Linear(p.get("qkv_proj.weight", 3L * c, c), bias);
+    this.proj = Linear.bind(p, "proj", c, c);
+    this.heads = config.numHeads();
+    this.headDim = config.headDim();
+    this.scale = (float) config.attentionScale();
+  }
+
+  /**
+   * Attends {@code x_GnC} to the cache (after appending its own keys) or, without a cache, to
+   * itself with the additive {@code bias_nn} (may be null).
+   */
+  NDArray forward(NDArray x_GnC, Rotary rotary, KvCache cache, NDArray bias_nn) {
+    long g = x_GnC.getShape().get(0);
+    long n = x_GnC.getShape().get(1);
+    NDArray qkv_3GHnd = qkv.apply(x_GnC).reshape(g, n, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
+    NDArray q = rotary.apply(qkv_3GHnd.get(0));
+    NDArray k = rotary.apply(qkv_3GHnd.get(1));
+    NDArray v = qkv_3GHnd.get(2);
+    if (cache != null) {
+      cache.append(k, v);
+      k = cache.keys();
+      v = cache.values();
+    }
+    NDArray out_GHnd = attend(q, k, v, bias_nn);
+    return proj.apply(out_GHnd.transpose(0, 2, 1, 3).reshape(g, n, (long) heads * headDim));
+  }
+
+  private NDArray attend(NDArray q_GHnd, NDArray k_GHmd, NDArray v_GHmd, NDArray bias_nm) {
+    long g = q_GHnd.getShape().get(0);
+    long n = q_GHnd.getShape().get(2);
+    long m = k_GHmd.getShape().get(2);
+    NDArray kT = k_GHmd.transpose(0, 1, 3, 2);
+    long chunk = Math.max(1, Math.min(n, SCORE_BLOCK_ELEMENTS / (g * heads * m)));
+    NDList outputs = new NDList();
+    for (long start = 0; start < n; start += chunk) {
+      long end = Math.min(n, start + chunk);
+      NDArray q = chunk == n ? q_GHnd : q_GHnd.get(new NDIndex(":, :, {}:{}", start, end));
+      NDArray scores = q.mul(scale).matMul(kT);
+      if (bias_nm != null) {
+        scores = scores.add(chunk == n ? bias_nm : bias_nm.get(new NDIndex("{}:{}", start, end)));
+      }
+      outputs.add(scores.softmax(-1).matMul(v_GHmd));
+    }
+    return outputs.size() == 1 ? outputs.head() : NDArrays.concat(outputs, 2);
+  }
+}
