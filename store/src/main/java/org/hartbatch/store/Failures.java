@@ -57,7 +57,11 @@ final class Failures {
       return true;
     }
     if (error instanceof SdkClientException client) {
-      return client.retryable() || hasCause(client, IOException.class);
+      // Refused or reset connections surface as IOExceptions, a pool that cannot connect in time
+      // as a TimeoutException.
+      return client.retryable()
+          || hasCause(client, IOException.class)
+          || hasCause(client, TimeoutException.class);
     }
     return error instanceof IOException;
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ConnectException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 import org.hartbatch.store.StoreException.Kind;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -40,6 +41,11 @@ class FailuresTest {
         Failures.isTransient(
             SdkClientException.create("Unable to execute HTTP request", new ConnectException())));
     assertTrue(Failures.isTransient(ApiCallAttemptTimeoutException.create(1_000)));
+    assertTrue(
+        Failures.isTransient(
+            SdkClientException.create(
+                "Acquire operation took longer than the configured maximum time",
+                new TimeoutException())));
   }
 
   @Test
