@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -22,6 +24,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.hartbatch.protocol.topics.TopicSpec;
+import org.hartbatch.protocol.topics.Topics;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -39,8 +43,6 @@ class OpsKitTest {
   private static final Path K8S = ROOT.resolve("ops/k8s");
   private static final Path DASHBOARD = ROOT.resolve("ops/grafana/render-worker-dashboard.json");
   private static final Path OPERATIONS = ROOT.resolve("docs/operations.md");
-  private static final Path TOPICS_SOURCE =
-      ROOT.resolve("protocol/src/main/java/org/hartbatch/protocol/topics/Topics.java");
   private static final String KEYS_TABLE_MARKER = "ops-kit-check:";
   private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace");
 
@@ -88,8 +90,7 @@ class OpsKitTest {
       Map<String, Object> spec = map(object, "spec");
       kafkaTopics.put((String) spec.get("topicName"), spec);
     }
-    List<ProtocolTopic> protocolTopics = protocolTopics();
-    for (ProtocolTopic topic : protocolTopics) {
+    for (TopicSpec topic : Topics.defaults().all()) {
       Map<String, Object> spec = kafkaTopics.get(topic.name());
       assertNotNull(spec, "no KafkaTopic for " + topic.name() + " in " + K8S);
       assertEquals(
@@ -104,15 +105,14 @@ class OpsKitTest {
                       String.valueOf(config.get(key)),
                       topic.name() + ": config " + key + " differs from the protocol's"));
     }
-    assertEquals(
-        protocolTopics.stream().map(ProtocolTopic::name).collect(Collectors.toSet()),
-        kafkaTopics.keySet(),
-        "KafkaTopics that the protocol lacks");
+    Set<String> protocolNames =
+        Topics.defaults().all().stream().map(TopicSpec::name).collect(Collectors.toSet());
+    assertEquals(protocolNames, kafkaTopics.keySet(), "KafkaTopics that the protocol lacks");
   }
 
   @Test
   void workersNeverOutnumberJobPartitions() throws IOException {
-    String jobs = protocolTopics().get(0).name(); // the record's first component: the jobs topic
+    String jobs = Topics.defaults().jobs().name();
     int partitions =
         objectsOfKind("KafkaTopic").stream()
             .map(object -> map(object, "spec"))
@@ -173,20 +173,17 @@ class OpsKitTest {
 
   @Test
   void dashboardIsValidJsonWithAQueryInEveryPanel() throws IOException {
-    // JSON is YAML: the same safe parser reads it, and rejects what is not well-formed.
-    Map<String, Object> dashboard = single(DASHBOARD);
-    assertTrue(dashboard.get("uid") instanceof String, "dashboard has no uid");
-    List<Object> panels = list(dashboard, "panels");
-    assertFalse(panels.isEmpty(), "dashboard has no panels");
-    Set<Object> ids = new TreeSet<>();
-    for (Object element : panels) {
-      Map<String, Object> panel = asMap(element);
-      Object title = panel.get("title");
-      assertTrue(ids.add(panel.get("id")), "panel id repeated: " + title);
-      List<Object> targets = list(panel, "targets");
-      assertFalse(targets.isEmpty(), "panel without query: " + title);
-      for (Object target : targets) {
-        String expr = String.valueOf(asMap(target).get("expr"));
+    JsonNode dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
+    assertTrue(dashboard.path("uid").isTextual());
+    JsonNode panels = dashboard.path("panels");
+    assertTrue(panels.isArray() && panels.size() > 0, "dashboard has no panels");
+    Set<Integer> ids = new TreeSet<>();
+    for (JsonNode panel : panels) {
+      String title = panel.path("title").asText();
+      assertTrue(ids.add(panel.path("id").asInt()), "panel id repeated: " + title);
+      assertTrue(panel.path("targets").size() > 0, "panel without query: " + title);
+      for (JsonNode target : panel.path("targets")) {
+        String expr = target.path("expr").asText();
         assertFalse(expr.isBlank(), "empty query in panel " + title);
         assertEquals(
             count(expr, '('), count(expr, ')'), "unbalanced parentheses in " + title + ": " + expr);
@@ -223,54 +220,6 @@ class OpsKitTest {
             + " (checked: "
             + checkedServices
             + ")");
-  }
-
-  /** A topic as {@code Topics.defaults()} declares it. */
-  private record ProtocolTopic(String name, int partitions, Map<String, String> configs) {}
-
-  /**
-   * The topics of {@code Topics.defaults()}, read from its source: the ops module sits below the
-   * protocol in the build (the protocol's tests use the local Kafka), so it cannot load the class.
-   * Each topic must be written as {@code new TopicSpec("name", partitions, (short) rf, retention(N
-   * * DAY_MS) | Map.of(CLEANUP_POLICY_CONFIG, CLEANUP_POLICY_COMPACT), "key")}, and there must be
-   * one per component of the {@code Topics} record; else this fails, asking for an update of this
-   * reader rather than checking nothing.
-   */
-  private static List<ProtocolTopic> protocolTopics() throws IOException {
-    String source = Files.readString(TOPICS_SOURCE).replaceAll("\\s+", " ");
-    Matcher components = Pattern.compile("public record Topics\\(([^)]*)\\)").matcher(source);
-    assertTrue(components.find(), TOPICS_SOURCE + ": no 'public record Topics(...)'");
-    long declared = count(components.group(1), ',') + 1;
-    assertTrue(
-        source.contains("DAY_MS = Duration.ofDays(1).toMillis()"),
-        TOPICS_SOURCE + ": DAY_MS is no longer one day");
-    Matcher spec =
-        Pattern.compile(
-                "new TopicSpec\\( ?\"([^\"]+)\", ?(\\d+), ?\\(short\\) ?-?\\d+, ?"
-                    + "(?:retention\\((\\d+) \\* DAY_MS\\)"
-                    + "|(Map\\.of\\(TopicConfig\\.CLEANUP_POLICY_CONFIG, "
-                    + "TopicConfig\\.CLEANUP_POLICY_COMPACT\\)))")
-            .matcher(source);
-    List<ProtocolTopic> topics = new ArrayList<>();
-    while (spec.find()) {
-      Map<String, String> configs =
-          spec.group(3) != null
-              ? Map.of(
-                  "retention.ms",
-                  Long.toString(Duration.ofDays(Long.parseLong(spec.group(3))).toMillis()))
-              : Map.of("cleanup.policy", "compact");
-      topics.add(new ProtocolTopic(spec.group(1), Integer.parseInt(spec.group(2)), configs));
-    }
-    assertEquals(
-        declared,
-        topics.size(),
-        TOPICS_SOURCE
-            + " declares "
-            + declared
-            + " topics but this test read "
-            + topics
-            + ": update OpsKitTest.protocolTopics to the new form");
-    return topics;
   }
 
   /** Key → the service modules it belongs to, from the table after the marker comment. */
