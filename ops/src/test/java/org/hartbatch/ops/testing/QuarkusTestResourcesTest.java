@@ -63,8 +63,8 @@ class QuarkusTestResourcesTest {
             .credentialsProvider(
                 () ->
                     AwsBasicCredentials.create(
-                        config.get("hartbatch.store.access-key"),
-                        config.get("hartbatch.store.secret-key")))
+                        config.get("hartbatch.store.access-key-id"),
+                        config.get("hartbatch.store.secret-access-key")))
             .forcePathStyle(Boolean.parseBoolean(config.get("hartbatch.store.path-style")))
             .build()) {
       assertEquals("renders", config.get("hartbatch.store.bucket"));
