@@ -52,6 +52,15 @@ class QuarkusTestResourcesTest {
   }
 
   @Test
+  void topicKafkaRefusesNamesTheTopic() {
+    var resource = new KafkaTestResource();
+    resource.init(Map.of("topics", "bad/name:1"));
+    var error = assertThrows(IllegalStateException.class, resource::start);
+    assertTrue(error.getMessage().contains("bad/name"), error.getMessage());
+    resource.stop();
+  }
+
+  @Test
   void s3ResourceCreatesTheBucketAndDescribesTheStore() {
     var resource = new S3TestResource();
     resource.init(Map.of("bucket", "renders"));
