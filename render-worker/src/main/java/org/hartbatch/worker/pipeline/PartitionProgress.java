@@ -24,7 +24,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class PartitionProgress {
 
-  static final String RESERVATION_PREFIX = "hartbatch.reserved=";
+  public static final String RESERVATION_PREFIX = "hartbatch.reserved=";
 
   private final TopicPartition partition;
   private final long mayBeStoredBelow;
