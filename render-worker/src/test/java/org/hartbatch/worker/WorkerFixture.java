@@ -47,6 +47,13 @@ public final class WorkerFixture implements AutoCloseable {
 
   private static final Duration QUIET = Duration.ofSeconds(1);
 
+  /** Held so that the levels stick: the embedded servers log only when something is wrong. */
+  private static final List<java.util.logging.Logger> QUIET_LOGGERS =
+      java.util.stream.Stream.of("org.apache.kafka", "kafka", "org.gaul", "org.eclipse.jetty")
+          .map(java.util.logging.Logger::getLogger)
+          .peek(logger -> logger.setLevel(java.util.logging.Level.WARNING))
+          .toList();
+
   public static final ModelInfo MODEL = new ModelInfo("synthetic", "1", 16, 16);
 
   private final LocalKafka kafka;

@@ -47,6 +47,7 @@ import org.jboss.logging.Logger;
 public final class RenderPipeline implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(RenderPipeline.class);
+  private static final Duration STORE_WARNING_EVERY = Duration.ofSeconds(5);
 
   private final Renderer renderer;
   private final ModelInfo model;
@@ -60,6 +61,8 @@ public final class RenderPipeline implements AutoCloseable {
   private final ExecutorService encoders;
   private final ScheduledExecutorService backoff;
   private final Thread renderThread;
+  private final java.util.concurrent.atomic.AtomicLong lastStoreWarning =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - STORE_WARNING_EVERY.toNanos());
   private volatile boolean running = true;
 
   public RenderPipeline(
@@ -315,9 +318,13 @@ public final class RenderPipeline implements AutoCloseable {
           }
           metrics.failure("store_unavailable");
           long delay = backoffMillis(attempt);
-          LOG.warnf(
-              "store unavailable for job %s (%s); trying again in %d ms",
-              item.job().jobId(), cause.getMessage(), delay);
+          long now = System.nanoTime();
+          long last = lastStoreWarning.get();
+          if (now - last > STORE_WARNING_EVERY.toNanos() && lastStoreWarning.compareAndSet(last, now)) {
+            LOG.warnf(
+                "store unavailable (%s); jobs wait for it, next try of %s in %d ms",
+                cause.getMessage(), item.job().jobId(), delay);
+          }
           try {
             backoff.schedule(
                 () -> attempt(call, item, attempt + 1, result), delay, TimeUnit.MILLISECONDS);
