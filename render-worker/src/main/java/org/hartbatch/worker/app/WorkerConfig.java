@@ -3,6 +3,7 @@ package org.hartbatch.worker.app;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -54,6 +55,16 @@ public interface WorkerConfig {
   RendererKind renderer();
 
   Synthetic synthetic();
+
+  KafkaClients kafka();
+
+  /** Kafka client properties applied after the worker's own, keyed by their Kafka names. */
+  interface KafkaClients {
+
+    Map<String, String> consumer();
+
+    Map<String, String> producer();
+  }
 
   /** Which {@link org.hartbatch.worker.render.Renderer} renders. */
   enum RendererKind {

@@ -9,8 +9,6 @@ import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
 import org.hartbatch.protocol.topics.Topics;
@@ -30,8 +28,6 @@ import org.jboss.logging.Logger;
 public class WorkerService {
 
   private static final Logger LOG = Logger.getLogger(WorkerService.class);
-  private static final String CONSUMER_PREFIX = "hartbatch.worker.kafka.consumer.";
-  private static final String PRODUCER_PREFIX = "hartbatch.worker.kafka.producer.";
 
   @Inject WorkerConfig config;
   @Inject Config rawConfig;
@@ -87,8 +83,8 @@ public class WorkerService {
         config.encodeThreads().orElse(Runtime.getRuntime().availableProcessors()),
         config.pngCompression(),
         Topics.from(key -> rawConfig.getOptionalValue(key, String.class)),
-        withPrefix(CONSUMER_PREFIX),
-        withPrefix(PRODUCER_PREFIX));
+        config.kafka().consumer(),
+        config.kafka().producer());
   }
 
   private Renderer renderer() {
@@ -103,19 +99,6 @@ public class WorkerService {
             synthetic.rejectPrompts().map(Pattern::compile));
       }
     };
-  }
-
-  /** Kafka client properties given as {@code <prefix><kafka property>}. */
-  private Map<String, String> withPrefix(String prefix) {
-    Map<String, String> out = new HashMap<>();
-    for (String name : rawConfig.getPropertyNames()) {
-      if (name.startsWith(prefix)) {
-        rawConfig
-            .getOptionalValue(name, String.class)
-            .ifPresent(value -> out.put(name.substring(prefix.length()), value));
-      }
-    }
-    return out;
   }
 
   private static String hostName() {
