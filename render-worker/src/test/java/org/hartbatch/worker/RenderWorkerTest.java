@@ -138,8 +138,7 @@ class RenderWorkerTest {
 
       WorkerFixture.Running worker =
           fixture.start(fixture.settings("w1").build(), WorkerFixture.renderer(Duration.ZERO));
-      Map<String, JobSucceeded> events =
-          successesByJob(fixture.awaitEvents(jobs.size(), WAIT));
+      Map<String, JobSucceeded> events = successesByJob(fixture.awaitEvents(jobs.size(), WAIT));
 
       JobSucceeded found = events.get(jobs.get(1).jobId());
       assertTrue(found.alreadyExisted());
@@ -149,6 +148,45 @@ class RenderWorkerTest {
       assertFalse(events.get(jobs.get(0).jobId()).alreadyExisted());
       assertEquals(1, events.get(jobs.get(3).jobId()).attempt(), "beyond the reservation");
       assertEquals(3, worker.counter("hartbatch.worker.images"), "job 1 was not rendered");
+    }
+  }
+
+  @Test
+  void keysTakenByOtherContentAndUnservedModelsFailOnlyTheirJobs(LocalKafka kafka, LocalS3 s3)
+      throws Exception {
+    try (WorkerFixture fixture = new WorkerFixture(kafka, s3, "conflicts", 1)) {
+      List<RenderJob> jobs = fixture.jobs("cat-e", 4);
+      RenderJob otherModel = jobs.get(0).toBuilder().model("hart-0.7b-1024px").build();
+      RenderJob storedDifferently = jobs.get(1);
+      RenderJob keyTaken = jobs.get(2);
+      byte[] earlier = new org.hartbatch.worker.pipeline.PngEncoder(1).encode(1, 1, new byte[3]);
+      // A render of the same job that differs in its bytes, e.g. from another GPU.
+      fixture.store().putImage(storedDifferently, "1", earlier).join();
+      // Something else under the key of another job.
+      fixture
+          .store()
+          .putImage(
+              fixture.store().keys().imageKey(keyTaken),
+              earlier,
+              "image/png",
+              org.hartbatch.store.ImageMetadata.of(jobs.get(3), "1").toUserMetadata())
+          .join();
+      fixture.send(List.of(otherModel, storedDifferently, keyTaken, jobs.get(3)));
+      fixture.start(fixture.settings("w1").build(), WorkerFixture.renderer(Duration.ZERO));
+
+      List<HartbatchEvent> events = fixture.awaitEvents(4, WAIT);
+
+      Map<String, JobFailed> failures =
+          only(events, JobFailed.class).stream()
+              .collect(Collectors.toMap(JobFailed::jobId, Function.identity()));
+      assertEquals(Set.of(otherModel.jobId(), keyTaken.jobId()), failures.keySet());
+      assertEquals(ErrorCode.MODEL_UNAVAILABLE, failures.get(otherModel.jobId()).errorCode());
+      assertTrue(failures.get(otherModel.jobId()).retriable());
+      assertEquals(ErrorCode.STORE_CONFLICT, failures.get(keyTaken.jobId()).errorCode());
+      Map<String, JobSucceeded> successes = successesByJob(events);
+      assertTrue(successes.get(storedDifferently.jobId()).alreadyExisted());
+      assertEquals(earlier.length, successes.get(storedDifferently.jobId()).byteSize());
+      assertFalse(successes.get(jobs.get(3).jobId()).alreadyExisted());
     }
   }
 

@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
     value = KafkaTestResource.class,
     restrictToAnnotatedClass = true,
     initArgs =
-        @ResourceArg(name = "topics", value = "hartbatch.jobs:2,hartbatch.events:2,hartbatch.jobs.dlq:1"))
+        @ResourceArg(
+            name = "topics",
+            value = "hartbatch.jobs:2,hartbatch.events:2,hartbatch.jobs.dlq:1"))
 @QuarkusTestResource(value = S3TestResource.class, restrictToAnnotatedClass = true)
 class WorkerApplicationTest {
 
@@ -96,12 +98,18 @@ class WorkerApplicationTest {
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "app-test-reader",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "app-test-reader",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class))) {
       consumer.subscribe(List.of("hartbatch.events"));
       List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -64,7 +64,9 @@ public final class WorkerFixture implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final List<Running> workers = new ArrayList<>();
 
-  /** @param name unique per test: prefixes topics, the bucket and the consumer group */
+  /**
+   * @param name unique per test: prefixes topics, the bucket and the consumer group
+   */
   public WorkerFixture(LocalKafka kafka, LocalS3 s3, String name, int partitions) {
     this.kafka = kafka;
     this.s3 = s3;
@@ -155,18 +157,15 @@ public final class WorkerFixture implements AutoCloseable {
   public void send(List<RenderJob> jobs) {
     for (RenderJob job : jobs) {
       try {
-        sendRaw(job.jobId(), RenderJobCodec.encode(job));
+        producer.send(
+            new ProducerRecord<>(
+                topics.jobs().name(),
+                job.jobId().getBytes(StandardCharsets.UTF_8),
+                RenderJobCodec.encode(job)));
       } catch (InvalidJobException e) {
         throw new IllegalArgumentException(e);
       }
     }
-    producer.flush();
-  }
-
-  public void sendRaw(String key, byte[] value) {
-    producer.send(
-        new ProducerRecord<>(
-            topics.jobs().name(), key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
     producer.flush();
   }
 
@@ -317,7 +316,7 @@ public final class WorkerFixture implements AutoCloseable {
           2,
           Duration.ofSeconds(5),
           grace,
-          20,
+          1000,
           Duration.ofMillis(100),
           Duration.ofMillis(500),
           2,

@@ -61,10 +61,7 @@ final class WorkerProcess implements AutoCloseable {
     Path logs = Files.createDirectories(Path.of("target", "worker-logs"));
     Path log = Files.createTempFile(logs, fixture.group() + "-" + instanceId + "-", ".log");
     Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new WorkerProcess(process, log);
   }
 

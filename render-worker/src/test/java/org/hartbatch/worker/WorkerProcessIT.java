@@ -49,15 +49,16 @@ class WorkerProcessIT {
       assertTrue(afterKill < jobs.size(), "the kill came before the end: " + afterKill);
 
       try (WorkerProcess second = WorkerProcess.start(kafka, fixture, "proc-1", SLOW_BATCHES)) {
-        Map<String, JobSucceeded> events =
-            successesByJob(fixture.awaitEvents(jobs.size(), WAIT));
+        Map<String, JobSucceeded> events = successesByJob(fixture.awaitEvents(jobs.size(), WAIT));
         assertEquals(ids(jobs), events.keySet(), "every job has exactly one committed event");
         assertEquals(0, second.terminate(Duration.ofSeconds(60)));
       }
 
       Set<String> keys = new HashSet<>();
       for (S3Object object :
-          s3.client().listObjectsV2Paginator(r -> r.bucket(fixture.storeConfig().bucket())).contents()) {
+          s3.client()
+              .listObjectsV2Paginator(r -> r.bucket(fixture.storeConfig().bucket()))
+              .contents()) {
         keys.add(object.key());
       }
       Set<String> expected = new HashSet<>();
@@ -95,10 +96,7 @@ class WorkerProcessIT {
   private static int committedJobs(LocalKafka kafka, WorkerFixture fixture) throws Exception {
     try (Admin admin = Admin.create(kafka.clientConfig())) {
       Map<?, OffsetAndMetadata> offsets =
-          admin
-              .listConsumerGroupOffsets(fixture.group())
-              .partitionsToOffsetAndMetadata()
-              .get();
+          admin.listConsumerGroupOffsets(fixture.group()).partitionsToOffsetAndMetadata().get();
       return (int) offsets.values().stream().mapToLong(OffsetAndMetadata::offset).sum();
     }
   }

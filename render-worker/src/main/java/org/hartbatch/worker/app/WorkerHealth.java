@@ -19,14 +19,12 @@ public final class WorkerHealth {
   public static class LoopAlive implements HealthCheck {
 
     @Inject WorkerService service;
-    @Inject WorkerConfig config;
 
     @Override
     public HealthCheckResponse call() {
       WorkerStatus status = service.status();
-      long silence = config.expectedBatchTime().multipliedBy(2).toNanos() + 60_000_000_000L;
       return HealthCheckResponse.named("consumer-loop")
-          .status(status.loopAlive(silence))
+          .status(status.loopAlive(service.livenessTimeout().toNanos()))
           .withData("failure", String.valueOf(status.failure()))
           .build();
     }

@@ -6,9 +6,9 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import sun.misc.Signal;
 
 /**
- * Runs the worker until SIGTERM or SIGINT, then shuts down gracefully (see {@link
- * WorkerService}) and exits 0: a requested stop is not a failure, so that orchestrators and
- * scripts do not report one. A JVM left to its default signal handling would exit 143.
+ * Runs the worker until SIGTERM or SIGINT, then shuts down gracefully (see {@link WorkerService})
+ * and exits 0: a requested stop is not a failure, so that orchestrators and scripts do not report
+ * one. A JVM left to its default signal handling would exit 143.
  */
 @QuarkusMain
 public class WorkerMain implements QuarkusApplication {

@@ -37,11 +37,14 @@ public class WorkerService {
   private ImageStore store;
   private RenderWorker worker;
   private Duration shutdownGrace;
+  private Duration livenessTimeout;
 
   void onStart(@Observes StartupEvent event) {
     WorkerSettings settings = settings();
     shutdownGrace = settings.shutdownGrace();
-    store = ImageStore.create(StoreConfig.from(key -> rawConfig.getOptionalValue(key, String.class)));
+    livenessTimeout = settings.maxPollInterval();
+    store =
+        ImageStore.create(StoreConfig.from(key -> rawConfig.getOptionalValue(key, String.class)));
     worker = new RenderWorker(settings, renderer(), store, new WorkerMetrics(registry), status);
     Thread loop = new Thread(worker, "hartbatch-consumer-loop");
     loop.start();
@@ -63,6 +66,11 @@ public class WorkerService {
 
   public WorkerStatus status() {
     return status;
+  }
+
+  /** The loop may block this long (waiting for revoked work) and still be healthy. */
+  public Duration livenessTimeout() {
+    return livenessTimeout;
   }
 
   private WorkerSettings settings() {

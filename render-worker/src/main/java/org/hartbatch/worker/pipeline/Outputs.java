@@ -53,8 +53,8 @@ public final class Outputs {
   }
 
   /**
-   * A record that breaks the job contract: its dead letter, and a {@code job.failed} event when
-   * the job and catalog ids could be read (the event is keyed by catalog id).
+   * A record that breaks the job contract: its dead letter, and a {@code job.failed} event when the
+   * job and catalog ids could be read (the event is keyed by catalog id).
    */
   public List<ProducerRecord<byte[], byte[]>> invalid(
       ConsumerRecord<byte[], byte[]> record, InvalidJobException invalid, int attempt) {

@@ -18,7 +18,9 @@ public final class PngEncoder {
 
   private final int compressionLevel;
 
-  /** @param compressionLevel zlib level 0-9; 1-3 are fast and near the size of 9 for renders */
+  /**
+   * @param compressionLevel zlib level 0-9; 1-3 are fast and near the size of 9 for renders
+   */
   public PngEncoder(int compressionLevel) {
     if (compressionLevel < 0 || compressionLevel > 9) {
       throw new IllegalArgumentException(

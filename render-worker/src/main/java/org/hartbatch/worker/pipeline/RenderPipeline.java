@@ -129,7 +129,10 @@ public final class RenderPipeline implements AutoCloseable {
       try {
         process(batch);
       } catch (RuntimeException | InterruptedException e) {
-        LOG.errorf(e, "batch of %d jobs could not be processed; its jobs will be taken again", batch.size());
+        LOG.errorf(
+            e,
+            "batch of %d jobs could not be processed; its jobs will be taken again",
+            batch.size());
         completed.add(
             new BatchOutcome(batch, batch.items().stream().map(ItemOutcome::unfinished).toList()));
       }
@@ -153,8 +156,7 @@ public final class RenderPipeline implements AutoCloseable {
       Optional<StoredObject> stored = item.mayBeStored() ? lookUp(item) : Optional.empty();
       if (stored.isPresent()) {
         outcomes.add(
-            CompletableFuture.completedFuture(
-                succeeded(item, batch, stored.get(), true, 0, 0, 0)));
+            CompletableFuture.completedFuture(succeeded(item, batch, stored.get(), true, 0, 0, 0)));
       } else {
         toRender.add(item);
       }
@@ -181,7 +183,8 @@ public final class RenderPipeline implements AutoCloseable {
         .whenComplete(
             (ok, error) ->
                 completed.add(
-                    new BatchOutcome(batch, outcomes.stream().map(CompletableFuture::join).toList())));
+                    new BatchOutcome(
+                        batch, outcomes.stream().map(CompletableFuture::join).toList())));
   }
 
   /** Renders the rows; a batch that fails as a whole is rendered again in halves. */
@@ -222,7 +225,8 @@ public final class RenderPipeline implements AutoCloseable {
           .get()
           .filter(stored -> isImageOf(stored, item.job()));
     } catch (ExecutionException e) {
-      // abandoned meanwhile, or a store failure waiting cannot cure: render and let the write decide
+      // abandoned meanwhile, or a store failure waiting cannot cure: render and let the write
+      // decide
       return Optional.empty();
     }
   }
@@ -248,7 +252,8 @@ public final class RenderPipeline implements AutoCloseable {
             },
             encoders)
         .thenCompose(
-            bytes -> untilAvailable(() -> store.putImage(item.job(), model.revision(), bytes), item))
+            bytes ->
+                untilAvailable(() -> store.putImage(item.job(), model.revision(), bytes), item))
         .thenApply(
             put -> {
               long uploadNanos = System.nanoTime() - start;
@@ -283,9 +288,9 @@ public final class RenderPipeline implements AutoCloseable {
   }
 
   /**
-   * Calls the store until it answers: transient failures that outlast the store's own retries,
-   * and a missing bucket or refused credentials (configuration that an operator can fix), are
-   * tried again after a growing pause, for as long as the job is owned and the worker runs.
+   * Calls the store until it answers: transient failures that outlast the store's own retries, and
+   * a missing bucket or refused credentials (configuration that an operator can fix), are tried
+   * again after a growing pause, for as long as the job is owned and the worker runs.
    */
   private <T> CompletableFuture<T> untilAvailable(
       Supplier<CompletableFuture<T>> call, WorkItem item) {
@@ -320,7 +325,8 @@ public final class RenderPipeline implements AutoCloseable {
           long delay = backoffMillis(attempt);
           long now = System.nanoTime();
           long last = lastStoreWarning.get();
-          if (now - last > STORE_WARNING_EVERY.toNanos() && lastStoreWarning.compareAndSet(last, now)) {
+          if (now - last > STORE_WARNING_EVERY.toNanos()
+              && lastStoreWarning.compareAndSet(last, now)) {
             LOG.warnf(
                 "store unavailable (%s); jobs wait for it, next try of %s in %d ms",
                 cause.getMessage(), item.job().jobId(), delay);

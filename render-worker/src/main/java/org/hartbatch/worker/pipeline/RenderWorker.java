@@ -100,7 +100,9 @@ public final class RenderWorker implements Runnable {
       renderer.load();
       model = renderer.model();
       status.modelLoaded(true);
-      LOG.infof("serving %s rev %s at %dx%d", model.name(), model.revision(), model.width(), model.height());
+      LOG.infof(
+          "serving %s rev %s at %dx%d",
+          model.name(), model.revision(), model.width(), model.height());
       pipeline = new RenderPipeline(renderer, store, outputs, metrics, settings);
       consumer = new KafkaConsumer<>(settings.consumerConfig());
       producer = newProducer();
@@ -167,13 +169,20 @@ public final class RenderWorker implements Runnable {
     try {
       job = RenderJobCodec.decode(record.value());
     } catch (InvalidJobException e) {
-      LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
+      LOG.warnf(
+          "dead-lettering %s-%d@%d: %s",
+          record.topic(), record.partition(), record.offset(), e.getMessage());
       owner.complete(record.offset(), outputs.invalid(record, e, attempt));
       metrics.deadLettered(1);
       metrics.failure(ErrorCode.INVALID_JOB.name());
       return;
     } catch (RuntimeException e) {
-      LOG.errorf(e, "dead-lettering unreadable %s-%d@%d", record.topic(), record.partition(), record.offset());
+      LOG.errorf(
+          e,
+          "dead-lettering unreadable %s-%d@%d",
+          record.topic(),
+          record.partition(),
+          record.offset());
       owner.complete(record.offset(), List.of(outputs.unreadable(record, e)));
       metrics.deadLettered(1);
       metrics.failure(ErrorCode.INTERNAL.name());
@@ -189,14 +198,17 @@ public final class RenderWorker implements Runnable {
       metrics.failure(ErrorCode.MODEL_UNAVAILABLE.name());
       return;
     }
-    batcher.add(
-        new BatchKey(model.name(), model.revision(), model.width(), model.height()), item);
+    batcher.add(new BatchKey(model.name(), model.revision(), model.width(), model.height()), item);
   }
 
   private Optional<String> unserved(RenderJob job) {
     if (!model.name().equals(job.model())) {
       return Optional.of(
-          "this worker serves model '" + model.name() + "', the job asks for '" + job.model() + "'");
+          "this worker serves model '"
+              + model.name()
+              + "', the job asks for '"
+              + job.model()
+              + "'");
     }
     if (job.modelRevision() != null && !job.modelRevision().equals(model.revision())) {
       return Optional.of(
@@ -270,7 +282,9 @@ public final class RenderWorker implements Runnable {
       producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
       producer.commitTransaction();
     } catch (KafkaException e) {
-      LOG.warnf("transaction of %d records failed (%s); rewinding to the committed offsets", toPublish.size(), e.toString());
+      LOG.warnf(
+          "transaction of %d records failed (%s); rewinding to the committed offsets",
+          toPublish.size(), e.toString());
       metrics.failure("transaction_failed");
       replaceProducer();
       rewind("a transaction failed");

@@ -5,8 +5,8 @@ import org.hartbatch.protocol.RenderJob;
 /**
  * A valid job taken from the jobs topic, on its way through the pipeline.
  *
- * @param progress the partition ledger it belongs to; its outcome is dropped when the partition
- *     has been revoked or rewound since
+ * @param progress the partition ledger it belongs to; its outcome is dropped when the partition has
+ *     been revoked or rewound since
  * @param offset its record offset
  * @param job the job
  * @param attempt 1, or 2 when an earlier owner of the partition may already have stored its image

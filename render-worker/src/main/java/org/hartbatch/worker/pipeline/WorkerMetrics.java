@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The worker's meters. In Prometheus: {@code hartbatch_worker_jobs_total{outcome}} (jobs/s as a
- * rate), {@code hartbatch_worker_images_total}, {@code hartbatch_worker_batch_size},
- * {@code hartbatch_worker_render_seconds}, {@code _encode_seconds}, {@code _upload_seconds},
- * {@code _commit_seconds}, {@code hartbatch_worker_consumer_lag}, {@code
+ * rate), {@code hartbatch_worker_images_total}, {@code hartbatch_worker_batch_size}, {@code
+ * hartbatch_worker_render_seconds}, {@code _encode_seconds}, {@code _upload_seconds}, {@code
+ * _commit_seconds}, {@code hartbatch_worker_consumer_lag}, {@code
  * hartbatch_worker_failures_total{cause}}, {@code hartbatch_worker_paused}, {@code
  * hartbatch_worker_batches_in_flight}.
  */
@@ -91,7 +91,8 @@ public final class WorkerMetrics {
 
   public void failure(String cause) {
     Counter.builder("hartbatch.worker.failures")
-        .description("failures by cause: error codes of failed jobs, store retries, aborted transactions")
+        .description(
+            "failures by cause: error codes of failed jobs, store retries, aborted transactions")
         .tag("cause", cause)
         .register(registry)
         .increment();

@@ -16,8 +16,8 @@ import org.hartbatch.protocol.topics.Topics;
  *
  * @param bootstrapServers Kafka bootstrap servers
  * @param groupId consumer group of all workers
- * @param instanceId this worker's stable name: client id, transactional id suffix, and static
- *     group membership id when {@code staticMembership}
+ * @param instanceId this worker's stable name: client id, transactional id suffix, and static group
+ *     membership id when {@code staticMembership}
  * @param staticMembership join the group with {@code group.instance.id = instanceId}, so a
  *     restarted worker takes its partitions back without a rebalance
  * @param maxBatch most jobs per batch
@@ -88,8 +88,8 @@ public record WorkerSettings(
   }
 
   /**
-   * How long a revoked partition's in-flight batches are waited for before their work is
-   * abandoned: every in-flight batch may need a full batch time.
+   * How long a revoked partition's in-flight batches are waited for before their work is abandoned:
+   * every in-flight batch may need a full batch time.
    */
   public Duration revokeTimeout() {
     return expectedBatchTime.multipliedBy(batchesInFlight());

@@ -11,4 +11,9 @@ package org.hartbatch.worker.render;
  * @param topP top-p threshold, or {@code null}
  */
 public record RenderRequest(
-    String prompt, long seed, double guidanceScale, boolean moreSmooth, Integer topK, Double topP) {}
+    String prompt,
+    long seed,
+    double guidanceScale,
+    boolean moreSmooth,
+    Integer topK,
+    Double topP) {}
