@@ -60,15 +60,24 @@ class WorkerBenchmark {
               .maxBatch(OVERHEAD_BATCH)
               .maxWait(Duration.ofMillis(20))
               .build();
+      long cpuStart = processCpuNanos();
       double jobsPerSecond =
           steadyRate(
               fixture.start(settings, WorkerFixture.renderer(Duration.ZERO)),
               OVERHEAD_JOBS,
               OVERHEAD_BATCH);
+      double cpuMsPerJob = (processCpuNanos() - cpuStart) / 1e6 / OVERHEAD_JOBS;
       report.add(
           String.format(
-              "(a) system overhead: %d jobs, batch %d, 16x16 PNG, zero-cost renderer: %.0f jobs/s",
-              OVERHEAD_JOBS, OVERHEAD_BATCH, jobsPerSecond));
+              "(a) system overhead: %d jobs, batch %d, 16x16 PNG, zero-cost renderer: %.0f jobs/s;"
+                  + " %.2f CPU ms per job for the whole JVM (worker, Kafka broker, S3 server),"
+                  + " i.e. at most %.0f jobs/s on %d dedicated cores",
+              OVERHEAD_JOBS,
+              OVERHEAD_BATCH,
+              jobsPerSecond,
+              cpuMsPerJob,
+              Runtime.getRuntime().availableProcessors() * 1000 / cpuMsPerJob,
+              Runtime.getRuntime().availableProcessors()));
     }
   }
 
@@ -96,6 +105,12 @@ class WorkerBenchmark {
               worker,
               worker / bare));
     }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static Renderer fixedCost() {
