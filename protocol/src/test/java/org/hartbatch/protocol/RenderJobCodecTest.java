@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.hartbatch.protocol.events.ErrorCode;
+import org.hartbatch.protocol.events.JobFailed;
 import org.junit.jupiter.api.Test;
 
 class RenderJobCodecTest {
@@ -170,5 +172,20 @@ class RenderJobCodecTest {
     ProducerRecord<String, byte[]> record = RenderJobCodec.toRecord("hartbatch.jobs", job);
     assertEquals(job.jobId(), record.key());
     assertEquals(job, RenderJobCodec.decode(record.value()));
+  }
+
+  @Test
+  void invalidJobsWithReadableIdsBecomeFailureEvents() {
+    InvalidJobException e = rejected("{\"jobId\":\"j-9\",\"catalogId\":\"c-1\",\"topK\":0}");
+    JobFailed failed = JobFailed.ofInvalidJob(e, 2).orElseThrow();
+    assertEquals("j-9", failed.jobId());
+    assertEquals("c-1", failed.catalogId());
+    assertEquals(ErrorCode.INVALID_JOB, failed.errorCode());
+    assertFalse(failed.retriable());
+    assertEquals(2, failed.attempt());
+    assertEquals(e.violations(), failed.violations());
+    assertTrue(failed.message().contains("topK: must be between 1 and 4096, was 0"));
+    assertTrue(JobFailed.ofInvalidJob(rejected("{\"jobId\":\"j-9\"}"), 1).isEmpty());
+    assertTrue(JobFailed.ofInvalidJob(rejected("not json"), 1).isEmpty());
   }
 }

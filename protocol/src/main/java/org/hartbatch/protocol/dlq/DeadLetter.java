@@ -99,12 +99,14 @@ public record DeadLetter(
             .map(Violation::field)
             .distinct()
             .collect(Collectors.joining(","));
-    String reason =
-        invalid.violations().stream()
-            .map(v -> v.field() + ": " + v.message())
-            .collect(Collectors.joining("; "));
     return record(
-        deadLetterTopic, original, ErrorCode.INVALID_JOB, fields, reason, invalid, failedAt);
+        deadLetterTopic,
+        original,
+        ErrorCode.INVALID_JOB,
+        fields,
+        invalid.reasons(),
+        invalid,
+        failedAt);
   }
 
   /** Reads a record of the dead-letter topic. */
