@@ -1,9 +1,9 @@
 package org.hartbatch.hart.transformer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import java.io.IOException;
+import org.hartbatch.hart.io.Parameters;
+import org.hartbatch.hart.runtime.Ops;
 
 /**
  * The logits head: {@code head(RMSNorm(h) * (1 + scale) + shift)} where {@code (scale, shift) =
@@ -18,30 +18,17 @@ public final class AdaLnBeforeHead {
   private final Linear adaLin;
   private final Linear head;
 
-  private AdaLnBeforeHead(RmsNorm norm, Linear adaLin, Linear head) {
-    this.norm = norm;
-    this.adaLin = adaLin;
-    this.head = head;
-  }
-
-  static AdaLnBeforeHead load(
-      HartTransformerConfig config, WeightReader reader, long vocab, NDManager manager)
-      throws IOException {
+  AdaLnBeforeHead(HartTransformerConfig config, Parameters p, long vocab) {
     int c = config.embedDim();
-    return new AdaLnBeforeHead(
-        new RmsNorm(reader.read("head_nm.ln_wo_grad.weight", manager, c), (float) config.normEps()),
-        new Linear(
-            reader.read("head_nm.ada_lin.1.weight", manager, 2L * c, c),
-            reader.read("head_nm.ada_lin.1.bias", manager, 2L * c)),
-        new Linear(
-            reader.read("head.weight", manager, vocab, c),
-            reader.read("head.bias", manager, vocab)));
+    norm = RmsNorm.bind(p, "head_nm.ln_wo_grad", c, config.normEps());
+    adaLin = Linear.bind(p, "head_nm.ada_lin.1", 2L * c, c);
+    head = Linear.bind(p, "head", vocab, c);
   }
 
   Modulation modulation(NDArray contextEmbeddings_GTC) {
     long c = contextEmbeddings_GTC.getShape().get(2);
     NDArray pooled = contextEmbeddings_GTC.max(new int[] {1}, true);
-    NDArray both = adaLin.apply(Silu.apply(pooled));
+    NDArray both = adaLin.apply(Ops.silu(pooled));
     return new Modulation(
         both.get(new NDIndex("..., :{}", c)), both.get(new NDIndex("..., {}:", c)));
   }

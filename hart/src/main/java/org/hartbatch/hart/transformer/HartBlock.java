@@ -1,8 +1,7 @@
 package org.hartbatch.hart.transformer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import java.io.IOException;
+import org.hartbatch.hart.io.Parameters;
 
 /**
  * The released block (no AdaLN): {@code x += attn(norm(x)); x += mlp(norm(x))}, both with the same
@@ -13,22 +12,10 @@ public final class HartBlock {
   private final LlamaAttention attention;
   private final LlamaMlp mlp;
 
-  private HartBlock(RmsNorm norm, LlamaAttention attention, LlamaMlp mlp) {
-    this.norm = norm;
-    this.attention = attention;
-    this.mlp = mlp;
-  }
-
-  static HartBlock load(
-      HartTransformerConfig config, WeightReader reader, int index, NDManager manager)
-      throws IOException {
-    String prefix = "blocks." + index + ".";
-    return new HartBlock(
-        new RmsNorm(
-            reader.read(prefix + "ln_wo_grad.weight", manager, config.embedDim()),
-            (float) config.normEps()),
-        LlamaAttention.load(config, reader, prefix + "attn.", manager),
-        LlamaMlp.load(config, reader, prefix + "ffn.", manager));
+  HartBlock(HartTransformerConfig config, Parameters p) {
+    norm = RmsNorm.bind(p, "ln_wo_grad", config.embedDim(), config.normEps());
+    attention = new LlamaAttention(config, p.scope("attn"));
+    mlp = new LlamaMlp(config, p.scope("ffn"));
   }
 
   NDArray forward(NDArray x_GnC, Rotary rotary, KvCache cache, NDArray bias_nn) {

@@ -7,10 +7,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.hartbatch.hart.io.CheckpointException;
+import org.hartbatch.hart.io.Parameters;
+import org.hartbatch.hart.io.WeightSource;
 
 /**
  * The HART next-scale transformer (released structure): context embedding, level embedding, llama
@@ -33,88 +34,70 @@ public final class HartTransformer implements AutoCloseable {
   private final long vocabSize;
   private final int latentChannels;
 
-  private HartTransformer(
-      HartTransformerConfig config,
-      NDManager manager,
-      RmsNorm contextNorm,
-      Linear contextEmbed,
-      LevelEmbedding levels,
-      List<HartBlock> blocks,
-      AdaLnBeforeHead head,
-      Linear wordEmbed,
-      RmsNorm decoderNorm,
-      long vocabSize,
-      int latentChannels) {
+  private HartTransformer(HartTransformerConfig config, Parameters p, long vocab, int cv) {
     this.config = config;
-    this.manager = manager;
-    this.contextNorm = contextNorm;
-    this.contextEmbed = contextEmbed;
-    this.levels = levels;
-    this.blocks = blocks;
-    this.head = head;
-    this.wordEmbed = wordEmbed;
-    this.decoderNorm = decoderNorm;
-    this.vocabSize = vocabSize;
-    this.latentChannels = latentChannels;
+    this.manager = p.manager();
+    int c = config.embedDim();
+    this.vocabSize = vocab;
+    this.latentChannels = cv;
+    this.contextNorm =
+        config.useContextNorm()
+            ? RmsNorm.bind(p, "context_norm", config.contextDim(), config.normEps())
+            : null;
+    this.contextEmbed = Linear.bind(p, "context_embed", c, config.contextDim());
+    this.levels = new LevelEmbedding(config, p);
+    List<HartBlock> blockList = new ArrayList<>();
+    for (int i = 0; i < config.depth(); i++) {
+      blockList.add(new HartBlock(config, p.scope("blocks." + i)));
+    }
+    this.blocks = List.copyOf(blockList);
+    this.head = new AdaLnBeforeHead(config, p, vocab);
+    this.wordEmbed = Linear.bind(p, "word_embed", c, cv);
+    this.decoderNorm = RmsNorm.bind(p, "decoder_norm", c, config.normEps());
   }
 
-  /** Loads every transformer weight from {@code reader} into a sub-manager of {@code parent}. */
+  /**
+   * Binds every transformer weight of {@code weights} (the {@code diffloss.*} keys and the
+   * reference's buffers are left to others) into a sub-manager of {@code parent}, converted to
+   * {@code type}. Every missing, mis-shaped or unexpected tensor is reported in one error.
+   */
   public static HartTransformer load(
-      HartTransformerConfig config, WeightReader reader, NDManager parent) throws IOException {
+      HartTransformerConfig config, WeightSource weights, NDManager parent, DataType type) {
     NDManager manager = parent.newSubManager();
     try {
-      int c = config.embedDim();
-      float eps = (float) config.normEps();
-      long vocab = leadingDim(reader, "head.weight");
-      int cv = (int) trailingDim(reader, "word_embed.weight");
-      RmsNorm contextNorm =
-          config.useContextNorm()
-              ? new RmsNorm(reader.read("context_norm.weight", manager, config.contextDim()), eps)
-              : null;
-      Linear contextEmbed =
-          new Linear(
-              reader.read("context_embed.weight", manager, c, config.contextDim()),
-              reader.read("context_embed.bias", manager, c));
-      List<HartBlock> blocks = new ArrayList<>();
-      for (int i = 0; i < config.depth(); i++) {
-        blocks.add(HartBlock.load(config, reader, i, manager));
-      }
-      if (reader.contains("blocks." + config.depth() + ".ln_wo_grad.weight")) {
-        throw new CheckpointException(
-            "checkpoint has more blocks than the config's depth " + config.depth());
-      }
-      return new HartTransformer(
-          config,
-          manager,
-          contextNorm,
-          contextEmbed,
-          LevelEmbedding.load(config, reader, manager),
-          List.copyOf(blocks),
-          AdaLnBeforeHead.load(config, reader, vocab, manager),
-          new Linear(
-              reader.read("word_embed.weight", manager, c, cv),
-              reader.read("word_embed.bias", manager, c)),
-          new RmsNorm(reader.read("decoder_norm.weight", manager, c), eps),
-          vocab,
-          cv);
-    } catch (IOException | RuntimeException e) {
+      Parameters p = new Parameters(weights, manager, type, HartTransformer::notOurs);
+      long vocab = leadingDim(p, "head.weight");
+      int cv = (int) trailingDim(p, "word_embed.weight");
+      HartTransformer transformer = new HartTransformer(config, p, vocab, cv);
+      p.finish();
+      return transformer;
+    } catch (RuntimeException e) {
       manager.close();
       throw e;
     }
   }
 
-  private static long leadingDim(WeightReader reader, String name) {
-    if (!reader.contains(name)) {
-      throw new CheckpointException("checkpoint has no tensor '" + name + "'");
-    }
-    return reader.shape(name).get(0);
+  /** Keys of the transformer checkpoint this class does not bind: diffusion head and buffers. */
+  private static boolean notOurs(String name) {
+    return name.startsWith("diffloss.")
+        || name.equals("lvl_1L")
+        || name.equals("attn_bias_for_masking")
+        || name.endsWith(".zero_k_bias");
   }
 
-  private static long trailingDim(WeightReader reader, String name) {
-    if (!reader.contains(name)) {
-      throw new CheckpointException("checkpoint has no tensor '" + name + "'");
+  private static long leadingDim(Parameters p, String name) {
+    Shape shape = p.shapeOf(name);
+    if (shape == null) {
+      throw new CheckpointException("transformer checkpoint has no tensor '" + name + "'");
     }
-    Shape shape = reader.shape(name);
+    return shape.get(0);
+  }
+
+  private static long trailingDim(Parameters p, String name) {
+    Shape shape = p.shapeOf(name);
+    if (shape == null) {
+      throw new CheckpointException("transformer checkpoint has no tensor '" + name + "'");
+    }
     return shape.get(shape.dimension() - 1);
   }
 

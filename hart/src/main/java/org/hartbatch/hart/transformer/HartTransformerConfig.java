@@ -1,11 +1,9 @@
 package org.hartbatch.hart.transformer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.hartbatch.hart.io.CheckpointException;
+import org.hartbatch.hart.io.ConfigFile;
 
 /**
  * The sizes and structural flags of a HART transformer, read from its {@code config.json}.
@@ -22,15 +20,11 @@ public record HartTransformerConfig(
     double mlpRatio,
     double normEps,
     List<Integer> patchNums,
-    int diffusionWidth,
-    int diffusionDepth,
     boolean useContextNorm,
     boolean useTimestepEmbed) {
 
   /** The RoPE base, hard-coded in the reference. */
   public static final double ROPE_THETA = 10000;
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   public HartTransformerConfig {
     patchNums = List.copyOf(patchNums);
@@ -47,13 +41,8 @@ public record HartTransformerConfig(
     }
   }
 
-  /** Reads {@code config.json}: flat (released layout) or wrapped as {"config": ..., ...}. */
-  public static HartTransformerConfig read(Path file) throws IOException {
-    return fromJson(JSON.readTree(file.toFile()));
-  }
-
-  public static HartTransformerConfig fromJson(JsonNode root) {
-    JsonNode c = root.has("config") && root.get("config").isObject() ? root.get("config") : root;
+  /** Reads the transformer's {@code config.json} (flat, or wrapped as in the fixtures). */
+  public static HartTransformerConfig from(ConfigFile c) {
     expect(c, "attn_type", "llama");
     expect(c, "mlp_type", "llama");
     expectFlag(c, "disable_aln", true);
@@ -61,22 +50,20 @@ public record HartTransformerConfig(
     expectFlag(c, "attn_l2_norm", false);
     expectFlag(c, "use_cross_attn", false);
     List<Integer> patchNums = new ArrayList<>();
-    JsonNode pn = c.path("patch_nums");
-    require(pn.isArray() && !pn.isEmpty(), "patch_nums", "is missing or not a list");
-    pn.forEach(p -> patchNums.add(p.asInt()));
+    for (int p : c.requireIntArray("patch_nums")) {
+      patchNums.add(p);
+    }
     return new HartTransformerConfig(
-        intField(c, "context_token"),
-        intField(c, "context_dim"),
-        intField(c, "depth"),
-        intField(c, "embed_dim"),
-        intField(c, "num_heads"),
-        c.path("mlp_ratio").asDouble(4.0),
-        c.path("norm_eps").asDouble(1e-6),
+        c.requireInt("context_token"),
+        c.requireInt("context_dim"),
+        c.requireInt("depth"),
+        c.requireInt("embed_dim"),
+        c.requireInt("num_heads"),
+        c.optDouble("mlp_ratio", 4.0),
+        c.optDouble("norm_eps", 1e-6),
         patchNums,
-        c.path("diff_width").asInt(1024),
-        c.path("diff_depth").asInt(6),
-        c.path("use_context_norm").asBoolean(true),
-        c.path("use_timestep_embed").asBoolean(true));
+        flag(c, "use_context_norm", true),
+        flag(c, "use_timestep_embed", true));
   }
 
   public int headDim() {
@@ -125,28 +112,26 @@ public record HartTransformerConfig(
     return keysThrough(stages() - 1);
   }
 
-  private static int intField(JsonNode c, String name) {
-    JsonNode node = c.path(name);
-    require(node.canConvertToInt(), name, "is missing or not an integer");
-    return node.asInt();
+  private static boolean flag(ConfigFile c, String name, boolean fallback) {
+    return c.has(name) ? c.fields().get(name).asBoolean() : fallback;
   }
 
-  private static void expect(JsonNode c, String name, String supported) {
-    String value = c.path(name).asText(supported);
+  private static void expect(ConfigFile c, String name, String supported) {
+    String value = c.optText(name, supported);
     require(
         supported.equals(value),
         name,
         "is '" + value + "' but only '" + supported + "' is supported");
   }
 
-  private static void expectFlag(JsonNode c, String name, boolean supported) {
-    boolean value = c.path(name).asBoolean(supported);
+  private static void expectFlag(ConfigFile c, String name, boolean supported) {
+    boolean value = flag(c, name, supported);
     require(value == supported, name, "is " + value + " but only " + supported + " is supported");
   }
 
   private static void require(boolean ok, String field, String reason) {
     if (!ok) {
-      throw new IllegalArgumentException("transformer config field " + field + " " + reason);
+      throw new CheckpointException("transformer config: field '" + field + "' " + reason);
     }
   }
 }

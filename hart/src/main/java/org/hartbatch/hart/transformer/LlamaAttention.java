@@ -3,9 +3,8 @@ package org.hartbatch.hart.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import java.io.IOException;
+import org.hartbatch.hart.io.Parameters;
 
 /**
  * Multi-head self-attention with rotary positions and the reference's scale {@code 0.25 /
@@ -22,29 +21,16 @@ public final class LlamaAttention {
   private final int headDim;
   private final float scale;
 
-  private LlamaAttention(Linear qkv, Linear proj, int heads, int headDim, float scale) {
-    this.qkv = qkv;
-    this.proj = proj;
-    this.heads = heads;
-    this.headDim = headDim;
-    this.scale = scale;
-  }
-
-  static LlamaAttention load(
-      HartTransformerConfig config, WeightReader reader, String prefix, NDManager manager)
-      throws IOException {
+  LlamaAttention(HartTransformerConfig config, Parameters p) {
     int c = config.embedDim();
-    NDArray qBias = reader.read(prefix + "q_bias", manager, c);
-    NDArray vBias = reader.read(prefix + "v_bias", manager, c);
-    NDArray bias = NDArrays.concat(new NDList(qBias, manager.zeros(qBias.getShape()), vBias));
-    return new LlamaAttention(
-        new Linear(reader.read(prefix + "qkv_proj.weight", manager, 3L * c, c), bias),
-        new Linear(
-            reader.read(prefix + "proj.weight", manager, c, c),
-            reader.read(prefix + "proj.bias", manager, c)),
-        config.numHeads(),
-        config.headDim(),
-        (float) config.attentionScale());
+    NDArray qBias = p.get("q_bias", c);
+    NDArray vBias = p.get("v_bias", c);
+    NDArray bias = NDArrays.concat(new NDList(qBias, qBias.zerosLike(), vBias));
+    this.qkv = new Linear(p.get("qkv_proj.weight", 3L * c, c), bias);
+    this.proj = Linear.bind(p, "proj", c, c);
+    this.heads = config.numHeads();
+    this.headDim = config.headDim();
+    this.scale = (float) config.attentionScale();
   }
 
   /**

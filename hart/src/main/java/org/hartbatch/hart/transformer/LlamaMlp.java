@@ -3,9 +3,9 @@ package org.hartbatch.hart.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import java.io.IOException;
+import org.hartbatch.hart.io.Parameters;
+import org.hartbatch.hart.runtime.Ops;
 
 /** SwiGLU: {@code down(silu(gate(x)) * up(x))}, gate and up fused into one matmul. */
 public final class LlamaMlp {
@@ -13,32 +13,21 @@ public final class LlamaMlp {
   private final Linear down;
   private final long hidden;
 
-  private LlamaMlp(Linear gateUp, Linear down, long hidden) {
-    this.gateUp = gateUp;
-    this.down = down;
-    this.hidden = hidden;
-  }
-
-  static LlamaMlp load(
-      HartTransformerConfig config, WeightReader reader, String prefix, NDManager manager)
-      throws IOException {
+  LlamaMlp(HartTransformerConfig config, Parameters p) {
     int c = config.embedDim();
-    int f = config.ffnHidden();
-    NDArray gate = reader.read(prefix + "gate_proj.weight", manager, f, c);
-    NDArray up = reader.read(prefix + "up_proj.weight", manager, f, c);
-    NDArray fused = NDArrays.concat(new NDList(gate, up));
+    hidden = config.ffnHidden();
+    NDArray gate = p.get("gate_proj.weight", hidden, c);
+    NDArray up = p.get("up_proj.weight", hidden, c);
+    gateUp = new Linear(NDArrays.concat(new NDList(gate, up)), null);
     gate.close();
     up.close();
-    return new LlamaMlp(
-        new Linear(fused, null),
-        new Linear(reader.read(prefix + "down_proj.weight", manager, c, f), null),
-        f);
+    down = Linear.bindWithoutBias(p, "down_proj", c, hidden);
   }
 
   NDArray forward(NDArray x) {
     NDArray gu = gateUp.apply(x);
     NDArray gate = gu.get(new NDIndex("..., :{}", hidden));
     NDArray up = gu.get(new NDIndex("..., {}:", hidden));
-    return down.apply(Silu.apply(gate).mul(up));
+    return down.apply(Ops.silu(gate).mul(up));
   }
 }

@@ -10,12 +10,21 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.hartbatch.hart.fixtures.TestFixtures;
 import org.hartbatch.hart.io.CheckpointException;
+import org.hartbatch.hart.io.ConfigFile;
 import org.hartbatch.hart.io.SafeTensorsFile;
+import org.hartbatch.hart.io.SafeTensorsWeights;
+import org.hartbatch.hart.io.TensorInfo;
+import org.hartbatch.hart.io.WeightSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +39,7 @@ class HartTransformerTest {
   private static final double RTOL = 1e-4;
 
   private static NDManager manager;
-  private static SafeTensorsFile weights;
+  private static SafeTensorsWeights weights;
   private static SafeTensorsFile caseD;
   private static HartTransformer transformer;
 
@@ -38,11 +47,11 @@ class HartTransformerTest {
   static void load() throws Exception {
     Path dir = TestFixtures.hartTiny();
     manager = NDManager.newBaseManager();
-    weights = SafeTensorsFile.open(dir.resolve("transformer.safetensors"));
+    weights = SafeTensorsWeights.open(dir.resolve("transformer.safetensors"));
     caseD = SafeTensorsFile.open(dir.resolve("case_d_autoregressive_infer_cfg.safetensors"));
     HartTransformerConfig config =
-        HartTransformerConfig.read(dir.resolve("transformer_config.json"));
-    transformer = HartTransformer.load(config, WeightReader.of(weights), manager);
+        HartTransformerConfig.from(ConfigFile.read(dir.resolve("transformer_config.json")));
+    transformer = HartTransformer.load(config, weights, manager, DataType.FLOAT32);
   }
 
   @AfterAll
@@ -123,42 +132,51 @@ class HartTransformerTest {
 
   @Test
   void unsupportedStructuresAreNamedInTheError() throws Exception {
-    ObjectMapper json = new ObjectMapper();
-    var root =
-        (com.fasterxml.jackson.databind.node.ObjectNode)
-            json.readTree(TestFixtures.hartTiny().resolve("transformer_config.json").toFile())
+    ObjectNode root =
+        (ObjectNode)
+            new ObjectMapper()
+                .readTree(TestFixtures.hartTiny().resolve("transformer_config.json").toFile())
                 .get("config");
     root.put("disable_aln", false);
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> HartTransformerConfig.fromJson(root));
+    CheckpointException e =
+        assertThrows(
+            CheckpointException.class,
+            () -> HartTransformerConfig.from(new ConfigFile("test config", root)));
     assertTrue(e.getMessage().contains("disable_aln"), e.getMessage());
   }
 
   @Test
-  void aMissingWeightIsReportedByName() {
-    WeightReader reader = WeightReader.of(weights);
-    WeightReader withoutHead =
-        new WeightReader() {
+  void everyMissingWeightIsReportedByNameInOneError() {
+    Set<String> dropped = Set.of("blocks.1.ffn.up_proj.weight", "head_nm.ada_lin.1.bias");
+    Map<String, TensorInfo> kept = new LinkedHashMap<>(weights.tensors());
+    kept.keySet().removeAll(dropped);
+    WeightSource partial =
+        new WeightSource() {
           @Override
-          public boolean contains(String name) {
-            return !name.equals("blocks.1.ffn.up_proj.weight") && reader.contains(name);
+          public Map<String, TensorInfo> tensors() {
+            return kept;
           }
 
           @Override
-          public ai.djl.ndarray.types.Shape shape(String name) {
-            return reader.shape(name);
+          public NDArray load(String name, NDManager m, DataType type) throws IOException {
+            return weights.load(name, m, type);
           }
 
           @Override
-          public NDArray read(String name, NDManager m) throws java.io.IOException {
-            return reader.read(name, m);
+          public String describe() {
+            return "partial";
           }
+
+          @Override
+          public void close() {}
         };
     CheckpointException e =
         assertThrows(
             CheckpointException.class,
-            () -> HartTransformer.load(transformer.config(), withoutHead, manager));
-    assertTrue(e.getMessage().contains("blocks.1.ffn.up_proj.weight"), e.getMessage());
+            () -> HartTransformer.load(transformer.config(), partial, manager, DataType.FLOAT32));
+    for (String name : dropped) {
+      assertTrue(e.getMessage().contains(name), e.getMessage());
+    }
   }
 
   @Test

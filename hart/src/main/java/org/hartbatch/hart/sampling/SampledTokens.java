@@ -1,0 +1,12 @@
+package org.hartbatch.hart.sampling;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * The tokens chosen for one request at one stage.
+ *
+ * @param indices_n hard code indices (int64); they feed the diffusion condition at the last stage
+ * @param embeddings_nCv the token values added to the latent: the codebook rows of the indices, or
+ *     the Gumbel-softmax mixture on the {@code moreSmooth} path
+ */
+public record SampledTokens(NDArray indices_n, NDArray embeddings_nCv) {}

@@ -1,0 +1,42 @@
+package org.hartbatch.hart.vae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import org.hartbatch.hart.io.Parameters;
+
+/**
+ * GroupNorm with 32 groups of consecutive channels, biased variance, eps 1e-6 and a per-channel
+ * affine. Statistics come from the engine's batch-norm kernel run over {@code [1, B·G, rest]}.
+ */
+final class GroupNorm {
+  static final int GROUPS = 32;
+  static final float EPS = 1e-6f;
+
+  private final NDArray weight_1C11;
+  private final NDArray bias_1C11;
+
+  GroupNorm(Parameters p, int channels) {
+    weight_1C11 = p.get("weight", channels).reshape(1, channels, 1, 1);
+    bias_1C11 = p.get("bias", channels).reshape(1, channels, 1, 1);
+  }
+
+  NDArray forward(NDArray x_BCHW) {
+    Shape shape = x_BCHW.getShape();
+    long groups = shape.get(0) * GROUPS;
+    var manager = x_BCHW.getManager();
+    try (NDArray grouped = x_BCHW.reshape(1, groups, -1);
+        NDArray mean = manager.zeros(new Shape(groups), x_BCHW.getDataType());
+        NDArray var = manager.ones(new Shape(groups), x_BCHW.getDataType());
+        NDArray gamma = manager.ones(new Shape(groups), x_BCHW.getDataType());
+        NDArray beta = manager.zeros(new Shape(groups), x_BCHW.getDataType());
+        NDArray normed =
+            grouped
+                .getNDArrayInternal()
+                .batchNorm(grouped, mean, var, gamma, beta, 1, 0.1f, EPS, true)
+                .singletonOrThrow();
+        NDArray unflat = normed.reshape(shape);
+        NDArray scaled = unflat.mul(weight_1C11)) {
+      return scaled.add(bias_1C11);
+    }
+  }
+}

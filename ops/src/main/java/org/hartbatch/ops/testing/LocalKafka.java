@@ -1,0 +1,173 @@
+package org.hartbatch.ops.testing;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A real single-node Kafka (KRaft, combined broker and controller) running inside this JVM.
+ *
+ * <p>It listens on a random port, keeps its logs in a fresh temporary directory and is configured
+ * so that transactions, consumer groups and Kafka Streams work with one node. Topics are not
+ * created automatically: create them with {@link #createTopic(String, int)}, as a deployment would
+ * provision them.
+ */
+public final class LocalKafka implements AutoCloseable {
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final Map<String, String> SINGLE_NODE_SETTINGS =
+      Map.ofEntries(
+          Map.entry("offsets.topic.replication.factor", "1"),
+          Map.entry("offsets.topic.num.partitions", "3"),
+          Map.entry("transaction.state.log.replication.factor", "1"),
+          Map.entry("transaction.state.log.min.isr", "1"),
+          Map.entry("transaction.state.log.num.partitions", "3"),
+          Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+          Map.entry("share.coordinator.state.topic.min.isr", "1"),
+          Map.entry("group.initial.rebalance.delay.ms", "0"),
+          Map.entry("auto.create.topics.enable", "false"),
+          // A restarted broker may register again only once its old session has expired.
+          Map.entry("broker.session.timeout.ms", "4000"),
+          Map.entry("broker.heartbeat.interval.ms", "500"));
+
+  private final KafkaClusterTestKit cluster;
+  private final Path dataDir;
+  private final String bootstrapServers;
+
+  private LocalKafka(KafkaClusterTestKit cluster, Path dataDir) {
+    this.cluster = cluster;
+    this.dataDir = dataDir;
+    this.bootstrapServers = cluster.bootstrapServers();
+  }
+
+  /** Formats and starts a fresh broker; returns once it accepts clients. */
+  public static LocalKafka start() {
+    Path dataDir = TempDirs.create("hartbatch-kafka-");
+    KafkaClusterTestKit cluster = null;
+    try {
+      TestKitNodes nodes =
+          new TestKitNodes.Builder()
+              .setCombined(true)
+              .setNumBrokerNodes(1)
+              .setNumControllerNodes(1)
+              .setBaseDirectory(dataDir)
+              .setBootstrapMetadataVersion(MetadataVersion.LATEST_PRODUCTION)
+              .build();
+      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+      SINGLE_NODE_SETTINGS.forEach(builder::setConfigProp);
+      cluster = builder.build();
+      cluster.format();
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+      return new LocalKafka(cluster, dataDir);
+    } catch (Exception e) {
+      closeQuietly(cluster);
+      TempDirs.deleteRecursively(dataDir);
+      throw new IllegalStateException("local Kafka broker failed to start in " + dataDir, e);
+    }
+  }
+
+  /** Comma-separated {@code host:port} list for the {@code bootstrap.servers} client setting. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** The minimal client configuration (bootstrap servers only) to build producers, consumers. */
+  public Map<String, Object> clientConfig() {
+    return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  }
+
+  /**
+   * Creates a topic with replication factor 1 and returns once every partition has a leader, so
+   * producers and consumers can use it right away.
+   */
+  public void createTopic(String name, int partitions) {
+    try (Admin admin = Admin.create(clientConfig())) {
+      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+      awaitLeaders(admin, name, partitions);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not create topic " + name, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topic " + name, e);
+    }
+  }
+
+  /**
+   * Stops the broker and starts it again on the same port with the same data, as a broker restart
+   * in production would. Clients see disconnects while it is down; committed data survives.
+   */
+  public void restart() {
+    var broker = cluster.brokers().values().iterator().next();
+    broker.shutdown();
+    broker.startup();
+    try {
+      cluster.waitForReadyBrokers();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("local Kafka broker did not come back", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while restarting the broker", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      cluster.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("local Kafka broker did not stop cleanly", e);
+    } finally {
+      TempDirs.deleteRecursively(dataDir);
+    }
+  }
+
+  private static void awaitLeaders(Admin admin, String topic, int partitions)
+      throws InterruptedException, ExecutionException {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (!hasLeaders(admin, topic, partitions)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("topic " + topic + " has no leader after " + READY_TIMEOUT);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static boolean hasLeaders(Admin admin, String topic, int partitions)
+      throws InterruptedException, ExecutionException {
+    try {
+      TopicDescription description =
+          admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+      return description.partitions().size() == partitions
+          && description.partitions().stream().allMatch(p -> p.leader() != null);
+    } catch (ExecutionException e) {
+      // The controller has the topic but the broker's metadata has not caught up yet.
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(KafkaClusterTestKit cluster) {
+    if (cluster == null) {
+      return;
+    }
+    try {
+      cluster.close();
+    } catch (Exception ignored) {
+      // the start failure is the error worth reporting
+    }
+  }
+}
