@@ -35,14 +35,14 @@ public interface IngestConfig {
 
   Auth auth();
 
-  /** Bearer tokens. A submit token may also read. */
+  /** Bearer tokens, comma-separated lists. */
   interface Auth {
     /** Off only for local experiments: every request is then allowed. */
     @WithDefault("true")
     boolean enabled();
 
-    /** Tokens allowed to submit catalogs and jobs, and to read progress. */
-    Optional<List<String>> submitTokens();
+    /** Tokens allowed everything: submit catalogs and jobs, read progress and results. */
+    Optional<List<String>> tokens();
 
     /** Tokens allowed to read progress and results only. */
     Optional<List<String>> readTokens();

@@ -12,8 +12,8 @@ import org.hartbatch.ingest.IngestConfig;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Bearer-token authentication of the API ({@code /v1/...}): no or an unknown token gets 401; a
- * read token gets 403 on anything but reads. Tokens come from configuration.
+ * Bearer-token authentication of the API ({@code /v1/...}): no or an unknown token gets 401; a read
+ * token gets 403 on anything but reads. Tokens come from configuration.
  */
 public class BearerAuthFilter {
 
@@ -32,7 +32,7 @@ public class BearerAuthFilter {
       return unauthorized("send 'Authorization: Bearer <token>'");
     }
     String token = header.substring(PREFIX.length()).trim();
-    boolean submitter = matches(token, auth.submitTokens().orElse(List.of()));
+    boolean submitter = matches(token, auth.tokens().orElse(List.of()));
     boolean reader = submitter || matches(token, auth.readTokens().orElse(List.of()));
     if (!reader) {
       return unauthorized("the bearer token is not valid");

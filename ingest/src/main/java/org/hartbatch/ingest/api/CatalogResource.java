@@ -14,14 +14,15 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.hartbatch.ingest.IngestConfig;
 import org.hartbatch.ingest.catalog.CatalogDefaults;
 import org.hartbatch.ingest.catalog.CatalogFormat;
 import org.hartbatch.ingest.catalog.CatalogFormatException;
@@ -31,7 +32,6 @@ import org.hartbatch.ingest.progress.Forwarder;
 import org.hartbatch.ingest.progress.JobResult;
 import org.hartbatch.ingest.progress.ProgressQueries;
 import org.hartbatch.ingest.progress.ProgressUnavailableException;
-import org.hartbatch.ingest.IngestConfig;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -69,8 +69,7 @@ public class CatalogResource {
       @Parameter(description = "Catalog id; default: derived from Idempotency-Key, else new")
           @RestQuery
           String catalogId,
-      @Parameter(description = "jsonl or csv; default: from Content-Type") @RestQuery
-          String format,
+      @Parameter(description = "jsonl or csv; default: from Content-Type") @RestQuery String format,
       @BeanParam SubmissionDefaults.Params params,
       @Parameter(description = "Enqueue nothing when any line is rejected") @RestQuery
           boolean allOrNothing)
@@ -147,8 +146,7 @@ public class CatalogResource {
   }
 
   /** A page of results. */
-  public record ResultsPage(
-      String catalogId, List<JobResult> items, String next) {}
+  public record ResultsPage(String catalogId, List<JobResult> items, String next) {}
 
   /** Answers locally when this instance owns the catalog, else forwards to the owner once. */
   private Response atOwner(

@@ -62,8 +62,6 @@ public class JobResource {
     if (!result.rejections().isEmpty()) {
       return ApiError.response(422, "invalid-job", "the job breaks rules", result.rejections());
     }
-    return result.duplicate()
-        ? Response.ok(result).build()
-        : Response.accepted(result).build();
+    return result.duplicate() ? Response.ok(result).build() : Response.accepted(result).build();
   }
 }

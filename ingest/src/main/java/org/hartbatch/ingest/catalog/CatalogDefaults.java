@@ -47,8 +47,6 @@ public record CatalogDefaults(
   }
 
   private long seedOfLine(long lineNumber) {
-    return seedPolicy == SeedPolicy.FIXED
-        ? fixedSeed
-        : JobIds.seedForLine(catalogId, lineNumber);
+    return seedPolicy == SeedPolicy.FIXED ? fixedSeed : JobIds.seedForLine(catalogId, lineNumber);
   }
 }

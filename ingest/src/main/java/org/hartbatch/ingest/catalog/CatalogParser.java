@@ -133,7 +133,8 @@ public final class CatalogParser {
       throw new CatalogFormatException("the CSV catalog is empty: it needs a header row");
     }
     if (length == LineReader.TOO_LONG) {
-      throw new CatalogFormatException("the CSV header row is longer than " + maxLineBytes + " bytes");
+      throw new CatalogFormatException(
+          "the CSV header row is longer than " + maxLineBytes + " bytes");
     }
     List<Column> columns = header(text(lines.line(), length));
     long lineNumber = 1;
@@ -229,8 +230,7 @@ public final class CatalogParser {
         columns.add(new Column(name, field, null));
       } else if (name.startsWith(LineField.CSV_METADATA_PREFIX)
           && name.length() > LineField.CSV_METADATA_PREFIX.length()) {
-        columns.add(
-            new Column(name, null, name.substring(LineField.CSV_METADATA_PREFIX.length())));
+        columns.add(new Column(name, null, name.substring(LineField.CSV_METADATA_PREFIX.length())));
       } else {
         unknown.add(name);
       }
@@ -256,8 +256,7 @@ public final class CatalogParser {
     sink.reject(
         lineNumber,
         List.of(
-            new Violation(
-                "$", "max-lines", "the catalog is longer than " + maxLines + " lines")));
+            new Violation("$", "max-lines", "the catalog is longer than " + maxLines + " lines")));
     return false;
   }
 

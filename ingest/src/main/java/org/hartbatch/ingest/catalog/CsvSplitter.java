@@ -52,7 +52,10 @@ final class CsvSplitter {
         }
         if (i < n && text.charAt(i) != ',') {
           throw new MalformedCsvException(
-              "unexpected character '" + text.charAt(i) + "' after a closing quote at column " + (i + 1));
+              "unexpected character '"
+                  + text.charAt(i)
+                  + "' after a closing quote at column "
+                  + (i + 1));
         }
       } else {
         while (i < n && text.charAt(i) != ',') {

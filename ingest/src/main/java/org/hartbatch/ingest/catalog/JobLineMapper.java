@@ -15,8 +15,8 @@ import org.hartbatch.protocol.Violation;
 
 /**
  * Turns the fields of one catalog line into a valid {@link RenderJob}, or into the list of what is
- * wrong with the line. Job ids are deterministic: a line with an {@code id} gets {@code hash(catalog,
- * id)}, any other line {@code hash(catalog, line number)}.
+ * wrong with the line. Job ids are deterministic: a line with an {@code id} gets {@code
+ * hash(catalog, id)}, any other line {@code hash(catalog, line number)}.
  */
 final class JobLineMapper {
 
@@ -39,8 +39,7 @@ final class JobLineMapper {
     void set(LineField field, String usedName, Object value) {
       if (usedNames.containsKey(field)) {
         violations.add(
-            new Violation(
-                usedName, "duplicate", "sets the same field as " + usedNames.get(field)));
+            new Violation(usedName, "duplicate", "sets the same field as " + usedNames.get(field)));
         return;
       }
       usedNames.put(field, usedName);
@@ -103,7 +102,9 @@ final class JobLineMapper {
     }
 
     private static String shown(JsonNode node) {
-      return node.isTextual() ? "'" + abbreviate(node.textValue()) + "'" : abbreviate(node.toString());
+      return node.isTextual()
+          ? "'" + abbreviate(node.textValue()) + "'"
+          : abbreviate(node.toString());
     }
   }
 

@@ -74,7 +74,9 @@ final class LineReader {
     }
     if (atStart) {
       atStart = false;
-      if (length >= 3 && (line[0] & 0xff) == 0xEF && (line[1] & 0xff) == 0xBB
+      if (length >= 3
+          && (line[0] & 0xff) == 0xEF
+          && (line[1] & 0xff) == 0xBB
           && (line[2] & 0xff) == 0xBF) {
         System.arraycopy(line, 3, line, 0, length - 3);
         length -= 3;

@@ -38,8 +38,8 @@ import org.hartbatch.protocol.topics.Topics;
 
 /**
  * Accepts catalogs and single jobs. A catalog id is enqueued once: a repeated submission (same
- * catalog id or idempotency key) is answered with the first one's count and enqueues nothing, and
- * a submission of a catalog that is still being enqueued is refused.
+ * catalog id or idempotency key) is answered with the first one's count and enqueues nothing, and a
+ * submission of a catalog that is still being enqueued is refused.
  */
 @ApplicationScoped
 public class CatalogSubmissions {
@@ -143,7 +143,9 @@ public class CatalogSubmissions {
               @Override
               public void reject(long lineNumber, List<Violation> violations) {
                 violations.forEach(
-                    v -> rejections.add(new RejectedLine(lineNumber, v.field(), v.rule(), v.message())));
+                    v ->
+                        rejections.add(
+                            new RejectedLine(lineNumber, v.field(), v.rule(), v.message())));
               }
             });
     RenderJob job = parsed[0];
@@ -196,7 +198,9 @@ public class CatalogSubmissions {
       }
       if (reply.status() != 200) {
         throw new ProgressUnavailableException(
-            "cannot tell whether catalog " + catalogId + " was submitted before: its owner said "
+            "cannot tell whether catalog "
+                + catalogId
+                + " was submitted before: its owner said "
                 + reply.status());
       }
       try {

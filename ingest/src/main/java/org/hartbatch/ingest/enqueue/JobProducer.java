@@ -31,13 +31,20 @@ public final class JobProducer implements AutoCloseable {
   /** Throughput settings; the caller's configuration overrides them. */
   static final Map<String, Object> VOLUME_SETTINGS =
       Map.of(
-          ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-          ProducerConfig.ACKS_CONFIG, "all",
-          ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-          ProducerConfig.LINGER_MS_CONFIG, 20,
-          ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-          ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024,
-          ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+          ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+          true,
+          ProducerConfig.ACKS_CONFIG,
+          "all",
+          ProducerConfig.COMPRESSION_TYPE_CONFIG,
+          "lz4",
+          ProducerConfig.LINGER_MS_CONFIG,
+          20,
+          ProducerConfig.BATCH_SIZE_CONFIG,
+          512 * 1024,
+          ProducerConfig.BUFFER_MEMORY_CONFIG,
+          128L * 1024 * 1024,
+          ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+          5);
 
   private final Producer<String, byte[]> producer;
   private final Topics topics;
@@ -119,7 +126,8 @@ public final class JobProducer implements AutoCloseable {
           "the catalog manifest could not be written to Kafka: " + e.getCause().getMessage(),
           e.getCause());
     } catch (TimeoutException e) {
-      throw new EnqueueFailedException("the catalog manifest was not acknowledged in " + timeout, e);
+      throw new EnqueueFailedException(
+          "the catalog manifest was not acknowledged in " + timeout, e);
     }
   }
 

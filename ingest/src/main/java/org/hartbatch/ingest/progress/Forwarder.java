@@ -28,7 +28,8 @@ public class Forwarder {
    */
   public Reply get(ProgressQueries.Remote owner, String pathAndQuery, String authorization) {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery))
+        HttpRequest.newBuilder(
+                URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery))
             .timeout(Duration.ofSeconds(10))
             .header(FORWARDED_HEADER, "true")
             .header("Accept", "application/json")
