@@ -40,7 +40,8 @@ public record LocalStackSettings(
     return from(System.getenv());
   }
 
-  static LocalStackSettings from(Map<String, String> env) {
+  /** Settings from the bundled defaults with overrides taken from {@code env}. */
+  public static LocalStackSettings from(Map<String, String> env) {
     Properties file = load();
     return new LocalStackSettings(
         port(file, env, "kafka.port", "HARTBATCH_KAFKA_PORT"),

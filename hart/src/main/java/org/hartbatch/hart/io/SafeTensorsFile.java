@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -140,15 +138,12 @@ public final class SafeTensorsFile implements AutoCloseable {
   }
 
   private static int bytesPerElement(Path path, String name, String dtype) {
-    return switch (dtype) {
-      case "F64", "I64" -> 8;
-      case "F32", "I32" -> 4;
-      case "F16", "BF16", "I16" -> 2;
-      case "U8", "I8", "BOOL" -> 1;
-      default ->
-          throw new CheckpointException(
-              path + ": tensor '" + name + "' has unsupported dtype " + dtype);
-    };
+    int bytes = RawTensors.bytesPerElement(dtype);
+    if (bytes < 0) {
+      throw new CheckpointException(
+          path + ": tensor '" + name + "' has unsupported dtype " + dtype);
+    }
+    return bytes;
   }
 
   public Path path() {
@@ -182,53 +177,10 @@ public final class SafeTensorsFile implements AutoCloseable {
   public NDArray load(String name, NDManager manager, DataType floatType) throws IOException {
     Entry entry = entry(name);
     ByteBuffer raw =
-        channel
-            .map(FileChannel.MapMode.READ_ONLY, dataStart + entry.begin, entry.end - entry.begin)
-            .order(ByteOrder.LITTLE_ENDIAN);
-    Shape shape = new Shape(entry.shape);
-    NDArray mapped =
-        switch (entry.dtype) {
-          case "BF16" -> manager.create(widenBf16(raw), shape);
-          case "F64" -> manager.create(raw, shape, DataType.FLOAT64);
-          case "F32" -> manager.create(raw, shape, DataType.FLOAT32);
-          case "F16" -> manager.create(raw, shape, DataType.FLOAT16);
-          case "I64" -> manager.create(raw, shape, DataType.INT64);
-          case "I32" -> manager.create(raw, shape, DataType.INT32);
-          case "I8" -> manager.create(raw, shape, DataType.INT8);
-          case "U8" -> manager.create(raw, shape, DataType.UINT8);
-          case "BOOL" -> manager.create(raw, shape, DataType.BOOLEAN);
-          default ->
-              throw new CheckpointException(
-                  path
-                      + ": tensor '"
-                      + name
-                      + "' has dtype "
-                      + entry.dtype
-                      + " which cannot be loaded");
-        };
-    // The mapping is read-only; an in-place op on it would crash the process, so own a copy.
-    NDArray array = mapped.duplicate();
-    mapped.close();
-    array.setName(name);
-    if (floatType != null && array.getDataType().isFloating() && array.getDataType() != floatType) {
-      NDArray converted = array.toType(floatType, false);
-      converted.setName(name);
-      array.close();
-      return converted;
-    }
-    return array;
-  }
-
-  private static FloatBuffer widenBf16(ByteBuffer raw) {
-    ShortBuffer halves = raw.asShortBuffer();
-    FloatBuffer out =
-        ByteBuffer.allocateDirect(halves.remaining() * 4)
-            .order(ByteOrder.nativeOrder())
-            .asFloatBuffer();
-    while (halves.hasRemaining()) {
-      out.put(Float.intBitsToFloat((halves.get() & 0xFFFF) << 16));
-    }
-    return out.flip();
+        channel.map(
+            FileChannel.MapMode.READ_ONLY, dataStart + entry.begin, entry.end - entry.begin);
+    return RawTensors.load(
+        path.toString(), name, entry.dtype, raw, new Shape(entry.shape), manager, floatType);
   }
 
   @Override

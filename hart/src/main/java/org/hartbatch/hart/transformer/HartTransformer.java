@@ -119,6 +119,26 @@ public final class HartTransformer implements AutoCloseable {
    * Builds the guided condition from text features {@code [B, T, Dt]} and their position ids {@code
    * [B][T]}: B zero contexts with zero positions are appended as the unconditional rows.
    */
+  public GuidedContext guide(NDArray context_BTD, NDArray positionIds_BT) {
+    long[] flat = positionIds_BT.toType(DataType.INT64, false).toLongArray();
+    int rows = Math.toIntExact(positionIds_BT.getShape().get(0));
+    long[][] positions = new long[rows][];
+    for (int r = 0; r < rows; r++) {
+      positions[r] =
+          java.util.Arrays.copyOfRange(
+              flat, r * config.contextTokens(), (r + 1) * config.contextTokens());
+    }
+    if (flat.length != (long) rows * config.contextTokens()) {
+      throw new IllegalArgumentException(
+          "position ids must be [B, "
+              + config.contextTokens()
+              + "] but are "
+              + positionIds_BT.getShape());
+    }
+    return guide(context_BTD, positions);
+  }
+
+  /** {@link #guide(NDArray, NDArray)} with the position ids as rows. */
   public GuidedContext guide(NDArray context_BTD, long[][] positionIds_BT) {
     Shape shape = context_BTD.getShape();
     int b = (int) shape.get(0);
@@ -284,6 +304,7 @@ public final class HartTransformer implements AutoCloseable {
         }
         NDScope.unregister(x);
       }
+      NDScope.register(x); // hand it to the caller's scope, if there is one
       nextStage++;
       return x;
     }

@@ -13,33 +13,19 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.hartbatch.ops.SingleNodeKafka;
 
 /**
  * A real single-node Kafka (KRaft, combined broker and controller) running inside this JVM.
  *
  * <p>It listens on a random port, keeps its logs in a fresh temporary directory and is configured
- * so that transactions, consumer groups and Kafka Streams work with one node. Topics are not
- * created automatically: create them with {@link #createTopic(String, int)}, as a deployment would
- * provision them.
+ * with {@link SingleNodeKafka#settings()}, so transactions, consumer groups and Kafka Streams work
+ * with one node. Topics are not created automatically: create them with {@link #createTopic(String,
+ * int)}, as a deployment would provision them.
  */
 public final class LocalKafka implements AutoCloseable {
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-
-  private static final Map<String, String> SINGLE_NODE_SETTINGS =
-      Map.ofEntries(
-          Map.entry("offsets.topic.replication.factor", "1"),
-          Map.entry("offsets.topic.num.partitions", "3"),
-          Map.entry("transaction.state.log.replication.factor", "1"),
-          Map.entry("transaction.state.log.min.isr", "1"),
-          Map.entry("transaction.state.log.num.partitions", "3"),
-          Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-          Map.entry("share.coordinator.state.topic.min.isr", "1"),
-          Map.entry("group.initial.rebalance.delay.ms", "0"),
-          Map.entry("auto.create.topics.enable", "false"),
-          // A restarted broker may register again only once its old session has expired.
-          Map.entry("broker.session.timeout.ms", "4000"),
-          Map.entry("broker.heartbeat.interval.ms", "500"));
 
   private final KafkaClusterTestKit cluster;
   private final Path dataDir;
@@ -65,7 +51,7 @@ public final class LocalKafka implements AutoCloseable {
               .setBootstrapMetadataVersion(MetadataVersion.LATEST_PRODUCTION)
               .build();
       KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
-      SINGLE_NODE_SETTINGS.forEach(builder::setConfigProp);
+      SingleNodeKafka.settings().forEach(builder::setConfigProp);
       cluster = builder.build();
       cluster.format();
       cluster.startup();

@@ -9,14 +9,9 @@ import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.hartbatch.ops.LocalS3Clients;
 import org.hartbatch.ops.LocalStackSettings;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.S3BaseClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
@@ -153,7 +148,7 @@ public final class LocalS3 implements AutoCloseable {
    */
   public synchronized S3Client client() {
     if (client == null) {
-      client = configure(S3Client.builder()).build();
+      client = LocalS3Clients.configure(S3Client.builder(), endpoint(), LOCAL).build();
     }
     return client;
   }
@@ -164,7 +159,10 @@ public final class LocalS3 implements AutoCloseable {
    */
   public synchronized S3AsyncClient asyncClient() {
     if (asyncClient == null) {
-      asyncClient = configure(S3AsyncClient.builder()).multipartEnabled(true).build();
+      asyncClient =
+          LocalS3Clients.configure(S3AsyncClient.builder(), endpoint(), LOCAL)
+              .multipartEnabled(true)
+              .build();
     }
     return asyncClient;
   }
@@ -189,20 +187,5 @@ public final class LocalS3 implements AutoCloseable {
       asyncClient = null;
     }
     stop();
-  }
-
-  /**
-   * S3Proxy neither stores nor returns checksums, so the clients compute and validate them only
-   * where the S3 API requires it instead of on every request.
-   */
-  private <B extends S3BaseClientBuilder<B, ?>> B configure(B builder) {
-    return builder
-        .endpointOverride(endpoint())
-        .region(Region.of(region()))
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey(), secretKey())))
-        .forcePathStyle(true)
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
   }
 }

@@ -1,0 +1,75 @@
+package org.hartbatch.hart.text;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.hartbatch.hart.io.CheckpointException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PromptTokenizerTest {
+
+  private static Path noUnkDir() throws Exception {
+    return Path.of(PromptTokenizerTest.class.getResource("no-unk/tokenizer.json").toURI())
+        .getParent();
+  }
+
+  @Test
+  void padIdComesFromTokenizerConfigAndRowsAreRightPadded() throws Exception {
+    try (PromptTokenizer tokenizer = PromptTokenizer.open(noUnkDir())) {
+      assertEquals(0, tokenizer.padId());
+      TokenizedPrompt prompt = tokenizer.tokenize("a red cat", 6);
+      assertArrayEquals(new long[] {4, 1, 2, 0, 0, 0}, prompt.ids_T());
+      assertEquals(new TokenizedPrompt(prompt.ids_T(), 3, 0, 0), prompt);
+    }
+  }
+
+  @Test
+  void truncationKeepsTheHeadAndCountsTheRest() throws Exception {
+    try (PromptTokenizer tokenizer = PromptTokenizer.open(noUnkDir())) {
+      TokenizedPrompt prompt = tokenizer.tokenize("a red cat on a mat", 4);
+      assertArrayEquals(new long[] {4, 1, 2, 3}, prompt.ids_T());
+      assertEquals(2, prompt.droppedTokens());
+    }
+  }
+
+  @Test
+  void withoutAnUnknownTokenAWordOutsideTheVocabularyInvalidatesThePrompt() throws Exception {
+    try (PromptTokenizer tokenizer = PromptTokenizer.open(noUnkDir())) {
+      InvalidPromptException e =
+          assertThrows(InvalidPromptException.class, () -> tokenizer.tokenize("a blue cat", 6));
+      assertTrue(e.getMessage().startsWith("the tokenizer rejected the prompt: "), e.getMessage());
+      // The tokenizer stays usable for the next prompt.
+      assertEquals(2, tokenizer.tokenize("red cat", 6).tokens());
+    }
+  }
+
+  @Test
+  void aTokenizerConfigWithoutPadTokenIsRejected(@TempDir Path dir) throws Exception {
+    Files.copy(noUnkDir().resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+    Files.writeString(dir.resolve("tokenizer_config.json"), "{\"model_max_length\": 8}");
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> PromptTokenizer.open(dir));
+    assertTrue(e.getMessage().contains("sets no pad_token"), e.getMessage());
+  }
+
+  @Test
+  void aMissingTokenizerFileIsNamed(@TempDir Path dir) {
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> PromptTokenizer.open(dir));
+    assertTrue(e.getMessage().contains("tokenizer.json is missing"), e.getMessage());
+  }
+
+  @Test
+  void thePadTokenMustExistInTheVocabulary(@TempDir Path dir) throws Exception {
+    Files.copy(noUnkDir().resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+    Files.writeString(dir.resolve("tokenizer_config.json"), "{\"pad_token\": \"<pad>\"}");
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> PromptTokenizer.open(dir));
+    assertTrue(e.getMessage().contains("pad_token '<pad>'"), e.getMessage());
+  }
+}

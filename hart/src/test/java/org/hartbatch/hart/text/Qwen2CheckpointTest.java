@@ -1,0 +1,130 @@
+package org.hartbatch.hart.text;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hartbatch.hart.io.CheckpointException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading Hugging Face directories: single file, sharded with the causal-LM prefix, and errors. */
+class Qwen2CheckpointTest {
+  private static final Qwen2Config CONFIG = new Qwen2Config(512, 32, 2, 4, 2, 64, 1e6, 1e-6);
+  private static final List<String> PROMPTS = List.of("a cat sleeping", "a red car");
+  private static final TextEncoderOptions OPTIONS = TextEncoderOptions.defaults().withMaxTokens(12);
+
+  @Test
+  void aSingleFileDirectoryEncodesLikeTheInMemoryModel(@TempDir Path dir) throws Exception {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Qwen2TestDirs.writeConfig(dir, CONFIG);
+      Qwen2TestDirs.writeSafetensors(
+          dir.resolve("model.safetensors"), Qwen2Checkpoint.random(CONFIG, 5, manager), "");
+      Qwen2TestDirs.writeTinyTokenizer(dir);
+    }
+    assertSameEncoding(dir);
+  }
+
+  @Test
+  void aShardedCausalLmDirectoryEncodesLikeTheInMemoryModel(@TempDir Path dir) throws Exception {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Map<String, NDArray> all = Qwen2Checkpoint.random(CONFIG, 5, manager);
+      Map<String, NDArray> first = new LinkedHashMap<>();
+      Map<String, NDArray> second = new LinkedHashMap<>();
+      StringBuilder weightMap = new StringBuilder();
+      for (Map.Entry<String, NDArray> e : all.entrySet()) {
+        boolean inFirst = e.getKey().startsWith("layers.0.") || e.getKey().startsWith("embed");
+        (inFirst ? first : second).put(e.getKey(), e.getValue());
+        weightMap
+            .append(weightMap.length() == 0 ? "" : ",")
+            .append("\"model.")
+            .append(e.getKey())
+            .append("\":\"")
+            .append(
+                inFirst ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors")
+            .append('"');
+      }
+      second.put("lm_head.weight", manager.ones(new ai.djl.ndarray.types.Shape(512, 32)));
+      Qwen2TestDirs.writeConfig(dir, CONFIG);
+      Qwen2TestDirs.writeSafetensors(
+          dir.resolve("model-00001-of-00002.safetensors"), first, "model.");
+      Qwen2TestDirs.writeSafetensors(
+          dir.resolve("model-00002-of-00002.safetensors"), second, "model.");
+      Files.writeString(
+          dir.resolve("model.safetensors.index.json"), "{\"weight_map\":{" + weightMap + "}}");
+      Qwen2TestDirs.writeTinyTokenizer(dir);
+    }
+    assertSameEncoding(dir);
+  }
+
+  private static void assertSameEncoding(Path dir) throws Exception {
+    try (TextEncoder loaded = TextEncoder.open(dir, OPTIONS);
+        TextEncoder inMemory = TextEncoders.random(CONFIG, 5, OPTIONS);
+        EncodedPrompts a = loaded.encode(PROMPTS);
+        EncodedPrompts b = inMemory.encode(PROMPTS)) {
+      assertEquals(CONFIG, loaded.config());
+      assertTrue(a.context_BTD().allClose(b.context_BTD(), 0, 0, false));
+    }
+  }
+
+  @Test
+  void aMissingWeightIsNamed(@TempDir Path dir) throws Exception {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Map<String, NDArray> tensors = Qwen2Checkpoint.random(CONFIG, 5, manager);
+      tensors.remove("layers.1.self_attn.k_proj.bias");
+      Qwen2TestDirs.writeConfig(dir, CONFIG);
+      Qwen2TestDirs.writeSafetensors(dir.resolve("model.safetensors"), tensors, "");
+      CheckpointException e =
+          assertThrows(CheckpointException.class, () -> Qwen2Checkpoint.load(dir, manager));
+      assertEquals("Qwen2 weight 'layers.1.self_attn.k_proj.bias' is missing", e.getMessage());
+    }
+  }
+
+  @Test
+  void aWeightWhoseShapeDisagreesWithConfigIsNamed(@TempDir Path dir) throws Exception {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Qwen2TestDirs.writeConfig(dir, CONFIG);
+      Qwen2Config wider = new Qwen2Config(512, 32, 2, 4, 2, 96, 1e6, 1e-6);
+      Qwen2TestDirs.writeSafetensors(
+          dir.resolve("model.safetensors"), Qwen2Checkpoint.random(wider, 5, manager), "");
+      CheckpointException e =
+          assertThrows(CheckpointException.class, () -> Qwen2Checkpoint.load(dir, manager));
+      assertEquals(
+          "Qwen2 weight 'layers.0.mlp.gate_proj.weight' has shape (96, 32) but config.json implies"
+              + " (64, 32)",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void aDirectoryWithoutSafetensorsSaysWhatItLacks(@TempDir Path dir) throws Exception {
+    Qwen2TestDirs.writeConfig(dir, CONFIG);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      CheckpointException e =
+          assertThrows(CheckpointException.class, () -> Qwen2Checkpoint.load(dir, manager));
+      assertTrue(e.getMessage().contains("no model.safetensors"), e.getMessage());
+    }
+  }
+
+  @Test
+  void configErrorsNameTheField(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("config.json"), "{\"vocab_size\": 10, \"hidden_size\": 30}");
+    CheckpointException missing =
+        assertThrows(CheckpointException.class, () -> Qwen2Config.read(dir.resolve("config.json")));
+    assertTrue(
+        missing.getMessage().endsWith("field 'num_attention_heads' is missing or not an integer"),
+        missing.getMessage());
+    CheckpointException indivisible =
+        assertThrows(
+            CheckpointException.class, () -> new Qwen2Config(10, 30, 1, 4, 2, 8, 1e4, 1e-6));
+    assertEquals(
+        "hidden_size 30 is not divisible by num_attention_heads 4", indivisible.getMessage());
+  }
+}
