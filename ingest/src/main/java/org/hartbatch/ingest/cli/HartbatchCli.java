@@ -65,19 +65,27 @@ public final class HartbatchCli {
       defaultValue = "${env:HARTBATCH_TOKEN}")
   String token;
 
-  PrintStream out = System.out;
-  PrintStream err = System.err;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  HartbatchCli(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
 
   IngestClient client() {
     return new IngestClient(url, token);
   }
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    System.exit(run(System.out, System.err, args));
   }
 
-  static int run(String... args) {
-    return new CommandLine(new HartbatchCli())
+  /** Runs a command line, printing to {@code out} and {@code err}; returns the exit code. */
+  public static int run(PrintStream out, PrintStream err, String... args) {
+    return new CommandLine(new HartbatchCli(out, err))
+        .setOut(new java.io.PrintWriter(out, true))
+        .setErr(new java.io.PrintWriter(err, true))
         .setExecutionExceptionHandler(
             (e, commandLine, parseResult) -> {
               commandLine.getErr().println("hartbatch: " + e.getMessage());
@@ -124,7 +132,7 @@ public final class HartbatchCli {
     public Integer call() throws Exception {
       CatalogFormat catalogFormat =
           format != null
-              ? CatalogFormat.valueOf(format.toUpperCase(java.util.Locale.ROOT))
+              ? CatalogFormat.ofFileName("catalog." + format)
               : CatalogFormat.ofFileName(file.getFileName().toString());
       if (catalogFormat == null) {
         cli.err.println("hartbatch: cannot tell the format of " + file + "; pass --format");
