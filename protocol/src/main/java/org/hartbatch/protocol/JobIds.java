@@ -3,7 +3,6 @@ package org.hartbatch.protocol;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -35,20 +34,12 @@ public final class JobIds {
 
   /** SHA-256 over length-prefixed parts, so that no two part lists share an encoding. */
   private static byte[] digest(String... parts) {
-    MessageDigest sha256 = sha256();
+    MessageDigest sha256 = Sha256.newDigest();
     for (String part : parts) {
       byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
       sha256.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
       sha256.update(bytes);
     }
     return sha256.digest();
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
   }
 }

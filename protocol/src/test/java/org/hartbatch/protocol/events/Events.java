@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Map;
 import org.hartbatch.protocol.Violation;
 
-/** One test event of each type. */
-final class Events {
+/** One sample event of each type, for tests here and in protocol-it. */
+public final class Events {
 
   private Events() {}
 
-  static JobSucceeded succeeded(String jobId, String catalogId) {
+  public static JobSucceeded succeeded(String jobId, String catalogId) {
     return new JobSucceeded(
         jobId,
         catalogId,
@@ -33,7 +33,7 @@ final class Events {
         Map.of("sku", "A-100"));
   }
 
-  static JobFailed failed(String jobId, String catalogId) {
+  public static JobFailed failed(String jobId, String catalogId) {
     return new JobFailed(
         jobId,
         catalogId,
@@ -45,11 +45,11 @@ final class Events {
         Map.of());
   }
 
-  static CatalogSubmitted submitted(String catalogId) {
+  public static CatalogSubmitted submitted(String catalogId) {
     return new CatalogSubmitted(catalogId, 2_000_000, 3, Instant.parse("2026-11-25T18:00:00Z"));
   }
 
-  static CatalogCompleted completed(String catalogId) {
+  public static CatalogCompleted completed(String catalogId) {
     return new CatalogCompleted(
         catalogId,
         2_000_000,
@@ -59,7 +59,7 @@ final class Events {
         Instant.parse("2026-11-27T06:30:00.250Z"));
   }
 
-  static List<HartbatchEvent> oneOfEach() {
+  public static List<HartbatchEvent> oneOfEach() {
     return List.of(
         succeeded("job-1", "cat-1"),
         failed("job-2", "cat-1"),
