@@ -41,7 +41,7 @@ public class ProgressTopology {
   }
 
   @Produces
-  Topology topology(Topics topics) {
+  public Topology topology(Topics topics) {
     Serde<HartbatchEvent> events = new EventSerde();
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(
