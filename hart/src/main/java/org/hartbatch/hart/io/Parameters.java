@@ -27,6 +27,7 @@ public final class Parameters {
   private final Predicate<String> ignored;
   private final String prefix;
   private final Problems problems;
+  private final float randomStd;
 
   private static final class Problems {
     final Set<String> requested = new LinkedHashSet<>();
@@ -40,7 +41,7 @@ public final class Parameters {
    */
   public Parameters(
       WeightSource source, NDManager manager, DataType floatType, Predicate<String> ignored) {
-    this(source, manager, floatType, ignored, "", new Problems());
+    this(source, manager, floatType, ignored, "", new Problems(), 0);
   }
 
   private Parameters(
@@ -49,18 +50,29 @@ public final class Parameters {
       DataType floatType,
       Predicate<String> ignored,
       String prefix,
-      Problems problems) {
+      Problems problems,
+      float randomStd) {
     this.source = source;
     this.manager = manager;
     this.floatType = floatType;
     this.ignored = ignored;
     this.prefix = prefix;
     this.problems = problems;
+    this.randomStd = randomStd;
+  }
+
+  /**
+   * Random weights ({@code N(0, std²)}) of whatever shape the network asks for, for benchmarks and
+   * soak tests at real sizes without a checkpoint.
+   */
+  public static Parameters random(NDManager manager, DataType floatType, float std) {
+    return new Parameters(null, manager, floatType, name -> true, "", new Problems(), std);
   }
 
   /** The same binding with {@code name + "."} prepended to every later request. */
   public Parameters scope(String name) {
-    return new Parameters(source, manager, floatType, ignored, prefix + name + ".", problems);
+    return new Parameters(
+        source, manager, floatType, ignored, prefix + name + ".", problems, randomStd);
   }
 
   public NDManager manager() {
@@ -74,12 +86,12 @@ public final class Parameters {
 
   /** Whether the checkpoint holds {@code name}; lets a network pick a variant by key presence. */
   public boolean has(String name) {
-    return source.tensors().containsKey(prefix + name);
+    return source != null && source.tensors().containsKey(prefix + name);
   }
 
   /** The stored shape of {@code name}, or {@code null} when absent. */
   public Shape shapeOf(String name) {
-    TensorInfo info = source.tensors().get(prefix + name);
+    TensorInfo info = source == null ? null : source.tensors().get(prefix + name);
     return info == null ? null : info.shape();
   }
 
@@ -88,6 +100,9 @@ public final class Parameters {
     String full = prefix + name;
     Shape expected = new Shape(shape);
     problems.requested.add(full);
+    if (source == null) {
+      return manager.randomNormal(0, randomStd, expected, floatType);
+    }
     TensorInfo info = source.tensors().get(full);
     if (info == null) {
       problems.missing.add(full + " " + expected);
@@ -109,6 +124,9 @@ public final class Parameters {
    * if there is any. Call it once the whole network is built.
    */
   public void finish() {
+    if (source == null) {
+      return;
+    }
     List<String> unexpected =
         source.tensors().keySet().stream()
             .filter(name -> !problems.requested.contains(name) && !ignored.test(name))

@@ -28,6 +28,10 @@ import org.hartbatch.hart.io.CheckpointException;
  * <p>Characters outside the vocabulary: byte-level BPE vocabularies (Qwen2) cover every byte, so
  * nothing is unknown; a vocabulary with an unknown token maps such words to it and counts them in
  * {@link TokenizedPrompt#unknownTokens()}; a vocabulary without one makes the prompt invalid.
+ *
+ * <p>Special-token text inside a prompt is tokenized as the special token, as Hugging Face does: a
+ * literal {@code <|endoftext|>} becomes the pad id and, as in the reference, is then masked like
+ * padding.
  */
 public final class PromptTokenizer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();

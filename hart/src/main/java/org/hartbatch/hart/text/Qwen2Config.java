@@ -1,11 +1,9 @@
 package org.hartbatch.hart.text;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.hartbatch.hart.io.CheckpointException;
+import org.hartbatch.hart.io.ConfigFile;
 
 /**
  * The structural sizes of a Qwen2 decoder, as read from a Hugging Face {@code config.json}.
@@ -23,8 +21,6 @@ public record Qwen2Config(
     int intermediateSize,
     double ropeTheta,
     double rmsNormEps) {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   public Qwen2Config {
     positive("vocab_size", vocabSize);
@@ -67,45 +63,31 @@ public record Qwen2Config(
   }
 
   public static Qwen2Config read(Path configJson) throws IOException {
-    if (!Files.isRegularFile(configJson)) {
-      throw new CheckpointException(configJson + ": Qwen2 config.json is missing");
-    }
-    try {
-      return fromJson(JSON.readTree(configJson.toFile()));
-    } catch (CheckpointException e) {
-      throw new CheckpointException(configJson + ": " + e.getMessage(), e);
-    }
+    return from(ConfigFile.read(configJson));
   }
 
-  public static Qwen2Config fromJson(JsonNode json) {
-    String act = json.path("hidden_act").asText("silu");
+  public static Qwen2Config from(ConfigFile config) {
+    String act = config.optText("hidden_act", "silu");
     if (!act.equals("silu")) {
       throw new CheckpointException("hidden_act '" + act + "' is not supported (only silu)");
     }
-    if (!json.path("rope_scaling").isMissingNode() && !json.path("rope_scaling").isNull()) {
-      throw new CheckpointException("rope_scaling is not supported: " + json.get("rope_scaling"));
+    if (config.has("rope_scaling")) {
+      throw new CheckpointException(
+          "rope_scaling is not supported: " + config.fields().get("rope_scaling"));
     }
-    if (json.path("use_sliding_window").asBoolean(false)) {
+    if (config.fields().path("use_sliding_window").asBoolean(false)) {
       throw new CheckpointException("use_sliding_window=true is not supported");
     }
-    int heads = required(json, "num_attention_heads");
+    int heads = config.requireInt("num_attention_heads");
     return new Qwen2Config(
-        required(json, "vocab_size"),
-        required(json, "hidden_size"),
-        required(json, "num_hidden_layers"),
+        config.requireInt("vocab_size"),
+        config.requireInt("hidden_size"),
+        config.requireInt("num_hidden_layers"),
         heads,
-        json.path("num_key_value_heads").asInt(heads),
-        required(json, "intermediate_size"),
-        json.path("rope_theta").asDouble(10000.0),
-        json.path("rms_norm_eps").asDouble(1e-6));
-  }
-
-  private static int required(JsonNode json, String field) {
-    JsonNode node = json.get(field);
-    if (node == null || !node.canConvertToInt()) {
-      throw new CheckpointException("field '" + field + "' is missing or not an integer");
-    }
-    return node.asInt();
+        config.optInt("num_key_value_heads", heads),
+        config.requireInt("intermediate_size"),
+        config.optDouble("rope_theta", 10000.0),
+        config.optDouble("rms_norm_eps", 1e-6));
   }
 
   private static void positive(String field, int value) {

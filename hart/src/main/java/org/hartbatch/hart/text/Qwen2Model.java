@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hartbatch.hart.io.CheckpointException;
+import org.hartbatch.hart.io.Parameters;
+import org.hartbatch.hart.io.WeightSource;
 
 /**
  * The Qwen2 decoder without its language-model head: token embeddings, the decoder layers and the
@@ -20,6 +22,8 @@ public record Qwen2Model(
     List<Qwen2DecoderLayer> layers,
     RmsNorm norm,
     RotaryEmbedding rotary) {
+
+  private static final String CAUSAL_LM_PREFIX = "model.";
 
   /** Final hidden states of the new tokens and, per layer, their own rotated keys and values. */
   public record Output(NDArray hidden_BLD, List<Qwen2Attention.KeyValues> keyValues) {}
@@ -96,6 +100,25 @@ public record Qwen2Model(
     }
     shapes.put("norm.weight", new Shape(d));
     return shapes;
+  }
+
+  /**
+   * Loads the network from a checkpoint with Hugging Face key names, with or without the {@code
+   * model.} prefix of {@code Qwen2ForCausalLM} checkpoints (whose {@code lm_head} is then ignored).
+   */
+  public static Qwen2Model load(
+      WeightSource weights, Qwen2Config config, NDManager manager, DataType floatType) {
+    WeightSource decoder =
+        weights.tensors().containsKey(CAUSAL_LM_PREFIX + "embed_tokens.weight")
+            ? weights.withPrefix(CAUSAL_LM_PREFIX)
+            : weights;
+    Parameters parameters =
+        new Parameters(decoder, manager, floatType, name -> name.endsWith("rotary_emb.inv_freq"));
+    Map<String, NDArray> tensors = new LinkedHashMap<>();
+    parameterShapes(config)
+        .forEach((name, shape) -> tensors.put(name, parameters.get(name, shape.getShape())));
+    parameters.finish();
+    return fromTensors(config, tensors);
   }
 
   /** Assembles the network from tensors named as in {@link #parameterShapes}, checking shapes. */

@@ -24,6 +24,11 @@ public final class TextEncoders {
     return random(TINY_CONFIG, seed, TextEncoderOptions.defaults());
   }
 
+  /** {@link #TINY_CONFIG} with {@code maxTokens} prompt tokens and otherwise reference options. */
+  public static TextEncoder randomTiny(long seed, int maxTokens) {
+    return random(TINY_CONFIG, seed, TextEncoderOptions.defaults().withMaxTokens(maxTokens));
+  }
+
   /** A random-weight encoder of any size with the bundled tokenizer. */
   public static TextEncoder random(Qwen2Config config, long seed, TextEncoderOptions options) {
     PromptTokenizer tokenizer = tinyTokenizer();

@@ -60,6 +60,11 @@ public final class HartVae {
     return vae;
   }
 
+  /** A VAE with random weights of the configured sizes, for benchmarks and soak tests. */
+  public static HartVae random(VaeConfig config, NDManager manager, DataType computeType) {
+    return new HartVae(config, Parameters.random(manager, computeType, 0.02f));
+  }
+
   public VaeConfig config() {
     return config;
   }

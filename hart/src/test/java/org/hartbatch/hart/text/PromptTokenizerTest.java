@@ -50,11 +50,12 @@ class PromptTokenizerTest {
 
   @Test
   void aTokenizerConfigWithoutPadTokenIsRejected(@TempDir Path dir) throws Exception {
-    Files.copy(noUnkDir().resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
-    Files.writeString(dir.resolve("tokenizer_config.json"), "{\"model_max_length\": 8}");
-    CheckpointException e =
-        assertThrows(CheckpointException.class, () -> PromptTokenizer.open(dir));
-    assertTrue(e.getMessage().contains("sets no pad_token"), e.getMessage());
+    assertOpenFails(dir, "{\"model_max_length\": 8}", "sets no pad_token");
+  }
+
+  @Test
+  void thePadTokenMustExistInTheVocabulary(@TempDir Path dir) throws Exception {
+    assertOpenFails(dir, "{\"pad_token\": \"<pad>\"}", "pad_token '<pad>'");
   }
 
   @Test
@@ -64,12 +65,12 @@ class PromptTokenizerTest {
     assertTrue(e.getMessage().contains("tokenizer.json is missing"), e.getMessage());
   }
 
-  @Test
-  void thePadTokenMustExistInTheVocabulary(@TempDir Path dir) throws Exception {
+  private static void assertOpenFails(Path dir, String tokenizerConfig, String reason)
+      throws Exception {
     Files.copy(noUnkDir().resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
-    Files.writeString(dir.resolve("tokenizer_config.json"), "{\"pad_token\": \"<pad>\"}");
+    Files.writeString(dir.resolve("tokenizer_config.json"), tokenizerConfig);
     CheckpointException e =
         assertThrows(CheckpointException.class, () -> PromptTokenizer.open(dir));
-    assertTrue(e.getMessage().contains("pad_token '<pad>'"), e.getMessage());
+    assertTrue(e.getMessage().contains(reason), e.getMessage());
   }
 }

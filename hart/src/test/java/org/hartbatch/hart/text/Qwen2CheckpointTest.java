@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,7 +28,7 @@ class Qwen2CheckpointTest {
     try (NDManager manager = NDManager.newBaseManager()) {
       Qwen2TestDirs.writeConfig(dir, CONFIG);
       Qwen2TestDirs.writeSafetensors(
-          dir.resolve("model.safetensors"), Qwen2Checkpoint.random(CONFIG, 5, manager), "");
+          dir.resolve("model.safetensors"), Qwen2Checkpoint.random(CONFIG, 5, manager));
       Qwen2TestDirs.writeTinyTokenizer(dir);
     }
     assertSameEncoding(dir);
@@ -35,30 +37,22 @@ class Qwen2CheckpointTest {
   @Test
   void aShardedCausalLmDirectoryEncodesLikeTheInMemoryModel(@TempDir Path dir) throws Exception {
     try (NDManager manager = NDManager.newBaseManager()) {
-      Map<String, NDArray> all = Qwen2Checkpoint.random(CONFIG, 5, manager);
       Map<String, NDArray> first = new LinkedHashMap<>();
       Map<String, NDArray> second = new LinkedHashMap<>();
-      StringBuilder weightMap = new StringBuilder();
-      for (Map.Entry<String, NDArray> e : all.entrySet()) {
-        boolean inFirst = e.getKey().startsWith("layers.0.") || e.getKey().startsWith("embed");
-        (inFirst ? first : second).put(e.getKey(), e.getValue());
-        weightMap
-            .append(weightMap.length() == 0 ? "" : ",")
-            .append("\"model.")
-            .append(e.getKey())
-            .append("\":\"")
-            .append(
-                inFirst ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors")
-            .append('"');
-      }
-      second.put("lm_head.weight", manager.ones(new ai.djl.ndarray.types.Shape(512, 32)));
+      Qwen2Checkpoint.random(CONFIG, 5, manager)
+          .forEach(
+              (name, tensor) ->
+                  (name.startsWith("layers.0.") ? first : second).put("model." + name, tensor));
+      second.put("lm_head.weight", manager.ones(new Shape(512, 32)));
+      Map<String, String> weightMap = new LinkedHashMap<>();
+      first.keySet().forEach(name -> weightMap.put(name, "model-00001-of-00002.safetensors"));
+      second.keySet().forEach(name -> weightMap.put(name, "model-00002-of-00002.safetensors"));
       Qwen2TestDirs.writeConfig(dir, CONFIG);
-      Qwen2TestDirs.writeSafetensors(
-          dir.resolve("model-00001-of-00002.safetensors"), first, "model.");
-      Qwen2TestDirs.writeSafetensors(
-          dir.resolve("model-00002-of-00002.safetensors"), second, "model.");
+      Qwen2TestDirs.writeSafetensors(dir.resolve("model-00001-of-00002.safetensors"), first);
+      Qwen2TestDirs.writeSafetensors(dir.resolve("model-00002-of-00002.safetensors"), second);
       Files.writeString(
-          dir.resolve("model.safetensors.index.json"), "{\"weight_map\":{" + weightMap + "}}");
+          dir.resolve("model.safetensors.index.json"),
+          new ObjectMapper().writeValueAsString(Map.of("weight_map", weightMap)));
       Qwen2TestDirs.writeTinyTokenizer(dir);
     }
     assertSameEncoding(dir);
@@ -80,10 +74,12 @@ class Qwen2CheckpointTest {
       Map<String, NDArray> tensors = Qwen2Checkpoint.random(CONFIG, 5, manager);
       tensors.remove("layers.1.self_attn.k_proj.bias");
       Qwen2TestDirs.writeConfig(dir, CONFIG);
-      Qwen2TestDirs.writeSafetensors(dir.resolve("model.safetensors"), tensors, "");
+      Qwen2TestDirs.writeSafetensors(dir.resolve("model.safetensors"), tensors);
       CheckpointException e =
           assertThrows(CheckpointException.class, () -> Qwen2Checkpoint.load(dir, manager));
-      assertEquals("Qwen2 weight 'layers.1.self_attn.k_proj.bias' is missing", e.getMessage());
+      assertTrue(
+          e.getMessage().contains("missing (1): layers.1.self_attn.k_proj.bias (16)"),
+          e.getMessage());
     }
   }
 
@@ -93,12 +89,13 @@ class Qwen2CheckpointTest {
       Qwen2TestDirs.writeConfig(dir, CONFIG);
       Qwen2Config wider = new Qwen2Config(512, 32, 2, 4, 2, 96, 1e6, 1e-6);
       Qwen2TestDirs.writeSafetensors(
-          dir.resolve("model.safetensors"), Qwen2Checkpoint.random(wider, 5, manager), "");
+          dir.resolve("model.safetensors"), Qwen2Checkpoint.random(wider, 5, manager));
       CheckpointException e =
           assertThrows(CheckpointException.class, () -> Qwen2Checkpoint.load(dir, manager));
-      assertEquals(
-          "Qwen2 weight 'layers.0.mlp.gate_proj.weight' has shape (96, 32) but config.json implies"
-              + " (64, 32)",
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "layers.0.mlp.gate_proj.weight is (96, 32) but the config implies (64, 32)"),
           e.getMessage());
     }
   }
@@ -109,7 +106,7 @@ class Qwen2CheckpointTest {
     try (NDManager manager = NDManager.newBaseManager()) {
       CheckpointException e =
           assertThrows(CheckpointException.class, () -> Qwen2Checkpoint.load(dir, manager));
-      assertTrue(e.getMessage().contains("no model.safetensors"), e.getMessage());
+      assertTrue(e.getMessage().contains("holds no weights"), e.getMessage());
     }
   }
 
@@ -119,7 +116,7 @@ class Qwen2CheckpointTest {
     CheckpointException missing =
         assertThrows(CheckpointException.class, () -> Qwen2Config.read(dir.resolve("config.json")));
     assertTrue(
-        missing.getMessage().endsWith("field 'num_attention_heads' is missing or not an integer"),
+        missing.getMessage().endsWith("field 'num_attention_heads' is missing"),
         missing.getMessage());
     CheckpointException indivisible =
         assertThrows(

@@ -37,13 +37,12 @@ final class Qwen2TestDirs {
     Files.writeString(dir.resolve("config.json"), config.toPrettyString());
   }
 
-  /** Writes {@code tensors} (float32) into one safetensors file, each key prefixed. */
-  static void writeSafetensors(Path file, Map<String, NDArray> tensors, String keyPrefix)
-      throws IOException {
+  /** Writes {@code tensors} (float32) into one safetensors file. */
+  static void writeSafetensors(Path file, Map<String, NDArray> tensors) throws IOException {
     ObjectNode header = JSON.createObjectNode();
     long offset = 0;
     for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-      ObjectNode entry = header.putObject(keyPrefix + e.getKey());
+      ObjectNode entry = header.putObject(e.getKey());
       entry.put("dtype", "F32");
       ArrayNode shape = entry.putArray("shape");
       for (long dim : e.getValue().getShape().getShape()) {

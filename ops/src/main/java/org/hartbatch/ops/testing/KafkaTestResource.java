@@ -31,7 +31,13 @@ public final class KafkaTestResource implements QuarkusTestResourceLifecycleMana
   @Override
   public Map<String, String> start() {
     kafka = LocalKafka.start();
-    topics.forEach(kafka::createTopic);
+    try {
+      topics.forEach(kafka::createTopic);
+    } catch (RuntimeException e) {
+      kafka.close();
+      kafka = null;
+      throw e;
+    }
     // A Streams state dir left from an earlier broker would replay stale state: always fresh.
     streamsStateDir = TempDirs.create("hartbatch-streams-");
     return Map.of(

@@ -6,7 +6,8 @@ import org.hartbatch.ops.LocalStackSettings;
 
 /**
  * Quarkus test resource that starts an in-memory {@link LocalS3} with one bucket and returns the
- * {@code hartbatch.store.*} settings that point the image store at it.
+ * {@code hartbatch.store.*} settings (the keys of the store module's {@code StoreConfig}) that
+ * point the image store at it.
  *
  * <p>Init arg {@code bucket}: the bucket to create, default {@code hartbatch-images}.
  */
@@ -26,8 +27,8 @@ public final class S3TestResource implements QuarkusTestResourceLifecycleManager
     return Map.of(
         "hartbatch.store.endpoint", s3.endpoint().toString(),
         "hartbatch.store.region", s3.region(),
-        "hartbatch.store.access-key", s3.accessKey(),
-        "hartbatch.store.secret-key", s3.secretKey(),
+        "hartbatch.store.access-key-id", s3.accessKey(),
+        "hartbatch.store.secret-access-key", s3.secretKey(),
         "hartbatch.store.path-style", "true",
         "hartbatch.store.bucket", bucket);
   }

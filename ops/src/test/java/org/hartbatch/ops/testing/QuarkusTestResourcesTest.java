@@ -52,6 +52,15 @@ class QuarkusTestResourcesTest {
   }
 
   @Test
+  void topicKafkaRefusesNamesTheTopic() {
+    var resource = new KafkaTestResource();
+    resource.init(Map.of("topics", "bad/name:1"));
+    var error = assertThrows(IllegalStateException.class, resource::start);
+    assertTrue(error.getMessage().contains("bad/name"), error.getMessage());
+    resource.stop();
+  }
+
+  @Test
   void s3ResourceCreatesTheBucketAndDescribesTheStore() {
     var resource = new S3TestResource();
     resource.init(Map.of("bucket", "renders"));
@@ -63,8 +72,8 @@ class QuarkusTestResourcesTest {
             .credentialsProvider(
                 () ->
                     AwsBasicCredentials.create(
-                        config.get("hartbatch.store.access-key"),
-                        config.get("hartbatch.store.secret-key")))
+                        config.get("hartbatch.store.access-key-id"),
+                        config.get("hartbatch.store.secret-access-key")))
             .forcePathStyle(Boolean.parseBoolean(config.get("hartbatch.store.path-style")))
             .build()) {
       assertEquals("renders", config.get("hartbatch.store.bucket"));
