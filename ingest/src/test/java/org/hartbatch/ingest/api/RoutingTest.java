@@ -3,6 +3,7 @@ package org.hartbatch.ingest.api;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -17,11 +18,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -80,11 +83,18 @@ class RoutingTest {
           "/v1/catalogs/",
           exchange -> {
             String id = exchange.getRequestURI().getPath().substring("/v1/catalogs/".length());
-            ReadOnlyKeyValueStore<String, CatalogProgress> store =
-                second.store(
-                    StoreQueryParameters.fromNameAndType(
-                        ProgressTopology.CATALOG_STORE, QueryableStoreTypes.keyValueStore()));
-            CatalogProgress progress = store.get(id);
+            CatalogProgress progress;
+            try {
+              ReadOnlyKeyValueStore<String, CatalogProgress> store =
+                  second.store(
+                      StoreQueryParameters.fromNameAndType(
+                          ProgressTopology.CATALOG_STORE, QueryableStoreTypes.keyValueStore()));
+              progress = store.get(id);
+            } catch (InvalidStateStoreException e) {
+              exchange.sendResponseHeaders(503, -1);
+              exchange.close();
+              return;
+            }
             byte[] body =
                 progress == null
                     ? "{}".getBytes(StandardCharsets.UTF_8)
@@ -115,17 +125,27 @@ class RoutingTest {
           catalogId = "routed-" + i;
         }
       }
-      given()
-          .auth()
-          .oauth2(TOKEN)
-          .contentType("application/x-ndjson")
-          .queryParam("catalogId", catalogId)
-          .body(
-              "{\"prompt\":\"a\"}\n{\"prompt\":\"b\"}\n{\"prompt\":\"c\"}\n"
-                  .getBytes(StandardCharsets.UTF_8))
-          .post("/v1/catalogs")
-          .then()
-          .statusCode(202);
+      String catalog = catalogId;
+      // while the group settles, the duplicate check may find no owner (503, nothing enqueued)
+      AtomicInteger submitted = new AtomicInteger();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                submitted.set(
+                    given()
+                        .auth()
+                        .oauth2(TOKEN)
+                        .contentType("application/x-ndjson")
+                        .queryParam("catalogId", catalog)
+                        .body(
+                            "{\"prompt\":\"a\"}\n{\"prompt\":\"b\"}\n{\"prompt\":\"c\"}\n"
+                                .getBytes(StandardCharsets.UTF_8))
+                        .post("/v1/catalogs")
+                        .statusCode());
+                return submitted.get() != 503;
+              });
+      assertEquals(202, submitted.get());
       String job = JobIds.forLine(catalogId, 2);
       new KafkaFixture(bootstrapServers)
           .publish(
