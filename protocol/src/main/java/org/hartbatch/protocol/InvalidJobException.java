@@ -33,6 +33,13 @@ public final class InvalidJobException extends Exception {
     return violations;
   }
 
+  /** Every violation as {@code field: message}, separated by {@code "; "}. */
+  public String reasons() {
+    return violations.stream()
+        .map(v -> v.field() + ": " + v.message())
+        .collect(Collectors.joining("; "));
+  }
+
   /** The job id as read from the message, when it was a well-formed id. */
   public Optional<String> jobId() {
     return Optional.ofNullable(jobId);

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class RenderJobCodec {
 
   private static final ObjectMapper MAPPER = ProtocolJson.mapper();
+  private static final RecordComponent[] FIELDS = RenderJob.class.getRecordComponents();
 
   private RenderJobCodec() {}
 
@@ -70,7 +71,7 @@ public final class RenderJobCodec {
 
     List<Violation> violations = new ArrayList<>();
     Set<String> mistyped = new HashSet<>();
-    for (RecordComponent component : RenderJob.class.getRecordComponents()) {
+    for (RecordComponent component : FIELDS) {
       JsonNode value = object.get(component.getName());
       if (value != null && !value.isNull()) {
         String problem = typeProblem(component.getType(), value);

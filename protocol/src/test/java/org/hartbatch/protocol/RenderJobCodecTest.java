@@ -11,12 +11,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.hartbatch.protocol.events.ErrorCode;
+import org.hartbatch.protocol.events.JobFailed;
 import org.junit.jupiter.api.Test;
 
 class RenderJobCodecTest {
 
   private static byte[] utf8(String json) {
     return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static InvalidJobException rejected(String json) {
+    return assertThrows(InvalidJobException.class, () -> RenderJobCodec.decode(utf8(json)));
   }
 
   private static Set<String> fieldsOf(InvalidJobException e) {
@@ -75,9 +81,7 @@ class RenderJobCodecTest {
 
   @Test
   void malformedJsonIsReportedAsSuch() {
-    InvalidJobException e =
-        assertThrows(
-            InvalidJobException.class, () -> RenderJobCodec.decode(utf8("{\"jobId\": \"j1\",")));
+    InvalidJobException e = rejected("{\"jobId\": \"j1\",");
     assertEquals(List.of("$"), e.violations().stream().map(Violation::field).toList());
     assertEquals("json", e.violations().get(0).rule());
     assertTrue(e.violations().get(0).message().startsWith("not valid JSON"));
@@ -95,17 +99,13 @@ class RenderJobCodecTest {
   @Test
   void typeErrorsAndRuleErrorsAreAllReportedTogether() {
     InvalidJobException e =
-        assertThrows(
-            InvalidJobException.class,
-            () ->
-                RenderJobCodec.decode(
-                    utf8(
-                        """
+        rejected(
+            """
                         {"schemaVersion":1,"jobId":"j1","catalogId":"c1","prompt":"  ",
                          "seed":"forty-two","guidanceScale":"high","moreSmooth":"yes",
                          "topK":1.5,"topP":2,"model":"m","outputFormat":"GIF",
                          "metadata":{"a":1},"submittedAt":"yesterday"}
-                        """)));
+                        """);
     assertEquals(
         Set.of(
             "prompt",
@@ -131,16 +131,12 @@ class RenderJobCodecTest {
   @Test
   void seedBeyond64BitsIsATypeError() {
     InvalidJobException e =
-        assertThrows(
-            InvalidJobException.class,
-            () ->
-                RenderJobCodec.decode(
-                    utf8(
-                        """
+        rejected(
+            """
                         {"schemaVersion":1,"jobId":"j1","catalogId":"c1","prompt":"p",
                          "seed":18446744073709551616,"model":"m",
                          "submittedAt":"2026-11-25T18:00:00Z"}
-                        """)));
+                        """);
     assertEquals(
         List.of(new Violation("seed", "type", e.violations().get(0).message())), e.violations());
     assertTrue(e.violations().get(0).message().contains("64-bit integer"));
@@ -148,10 +144,7 @@ class RenderJobCodecTest {
 
   @Test
   void idsOfAnInvalidJobAreStillReadable() {
-    InvalidJobException e =
-        assertThrows(
-            InvalidJobException.class,
-            () -> RenderJobCodec.decode(utf8("{\"jobId\":\"j-9\",\"catalogId\":\"c-1\"}")));
+    InvalidJobException e = rejected("{\"jobId\":\"j-9\",\"catalogId\":\"c-1\"}");
     assertEquals("j-9", e.jobId().orElseThrow());
     assertEquals("c-1", e.catalogId().orElseThrow());
     assertTrue(fieldsOf(e).containsAll(Set.of("prompt", "seed", "model", "submittedAt")));
@@ -159,10 +152,7 @@ class RenderJobCodecTest {
 
   @Test
   void malformedIdsAreNotReportedAsReadable() {
-    InvalidJobException e =
-        assertThrows(
-            InvalidJobException.class,
-            () -> RenderJobCodec.decode(utf8("{\"jobId\":\"a b\",\"catalogId\":7}")));
+    InvalidJobException e = rejected("{\"jobId\":\"a b\",\"catalogId\":7}");
     assertTrue(e.jobId().isEmpty());
     assertTrue(e.catalogId().isEmpty());
   }
@@ -182,5 +172,20 @@ class RenderJobCodecTest {
     ProducerRecord<String, byte[]> record = RenderJobCodec.toRecord("hartbatch.jobs", job);
     assertEquals(job.jobId(), record.key());
     assertEquals(job, RenderJobCodec.decode(record.value()));
+  }
+
+  @Test
+  void invalidJobsWithReadableIdsBecomeFailureEvents() {
+    InvalidJobException e = rejected("{\"jobId\":\"j-9\",\"catalogId\":\"c-1\",\"topK\":0}");
+    JobFailed failed = JobFailed.ofInvalidJob(e, 2).orElseThrow();
+    assertEquals("j-9", failed.jobId());
+    assertEquals("c-1", failed.catalogId());
+    assertEquals(ErrorCode.INVALID_JOB, failed.errorCode());
+    assertFalse(failed.retriable());
+    assertEquals(2, failed.attempt());
+    assertEquals(e.violations(), failed.violations());
+    assertTrue(failed.message().contains("topK: must be between 1 and 4096, was 0"));
+    assertTrue(JobFailed.ofInvalidJob(rejected("{\"jobId\":\"j-9\"}"), 1).isEmpty());
+    assertTrue(JobFailed.ofInvalidJob(rejected("not json"), 1).isEmpty());
   }
 }

@@ -144,54 +144,13 @@ public final class ImageStore implements AutoCloseable {
    */
   public CompletableFuture<PutResult> putImage(
       String key, byte[] bytes, String contentType, Map<String, String> metadata) {
-    String sha256 = Sha256.hex(bytes);
-    PutObjectRequest request;
-    try {
-      request = putRequest(key, bytes, sha256, contentType, metadata, true);
-    } catch (StoreException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return withRetries(
-        "put",
-        key,
-        attempt ->
-            s3.putObject(request, AsyncRequestBody.fromBytes(bytes))
-                .thenApply(
-                    ok ->
-                        new PutResult(
-                            config.bucket(), key, sha256, bytes.length, Outcome.CREATED, attempt))
-                .exceptionallyCompose(
-                    error -> {
-                      Throwable cause = Failures.unwrap(error);
-                      if (Failures.status(cause) != 412) {
-                        return CompletableFuture.failedFuture(cause);
-                      }
-                      return headOnce(key)
-                          .thenApply(
-                              existing ->
-                                  sameOrConflict(key, sha256, bytes.length, existing, attempt));
-                    }));
+    return put(key, bytes, contentType, metadata, true);
   }
 
   /** Writes {@code key} whatever is there, e.g. a gallery page that is regenerated. */
   public CompletableFuture<PutResult> putObject(
       String key, byte[] bytes, String contentType, Map<String, String> metadata) {
-    String sha256 = Sha256.hex(bytes);
-    PutObjectRequest request;
-    try {
-      request = putRequest(key, bytes, sha256, contentType, metadata, false);
-    } catch (StoreException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return withRetries(
-        "put",
-        key,
-        attempt ->
-            s3.putObject(request, AsyncRequestBody.fromBytes(bytes))
-                .thenApply(
-                    ok ->
-                        new PutResult(
-                            config.bucket(), key, sha256, bytes.length, Outcome.WRITTEN, attempt)));
+    return put(key, bytes, contentType, metadata, false);
   }
 
   /** {@link #putObject} of UTF-8 text, e.g. {@code text/html; charset=utf-8}. */
@@ -265,6 +224,41 @@ public final class ImageStore implements AutoCloseable {
   public void close() {
     presigner.close();
     s3.close();
+  }
+
+  private CompletableFuture<PutResult> put(
+      String key,
+      byte[] bytes,
+      String contentType,
+      Map<String, String> metadata,
+      boolean createOnly) {
+    String sha256 = Sha256.hex(bytes);
+    PutObjectRequest request;
+    try {
+      request = putRequest(key, bytes, sha256, contentType, metadata, createOnly);
+    } catch (StoreException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Outcome written = createOnly ? Outcome.CREATED : Outcome.WRITTEN;
+    return withRetries(
+        "put",
+        key,
+        attempt ->
+            s3.putObject(request, AsyncRequestBody.fromBytes(bytes))
+                .thenApply(
+                    ok ->
+                        new PutResult(config.bucket(), key, sha256, bytes.length, written, attempt))
+                .exceptionallyCompose(
+                    error -> {
+                      Throwable cause = Failures.unwrap(error);
+                      if (!createOnly || Failures.status(cause) != 412) {
+                        return CompletableFuture.failedFuture(cause);
+                      }
+                      return headOnce(key)
+                          .thenApply(
+                              existing ->
+                                  sameOrConflict(key, sha256, bytes.length, existing, attempt));
+                    }));
   }
 
   private PutObjectRequest putRequest(

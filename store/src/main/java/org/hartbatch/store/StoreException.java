@@ -1,5 +1,7 @@
 package org.hartbatch.store;
 
+import org.hartbatch.protocol.events.ErrorCode;
+
 /** A store operation that did not succeed; {@link #retriable()} tells whether trying later may. */
 public final class StoreException extends RuntimeException {
 
@@ -37,6 +39,16 @@ public final class StoreException extends RuntimeException {
 
   public Kind kind() {
     return kind;
+  }
+
+  /** The error code of the {@code job.failed} event for a job whose image this failure lost. */
+  public ErrorCode errorCode() {
+    return switch (kind) {
+      case UNAVAILABLE -> ErrorCode.STORE_UNAVAILABLE;
+      case CONFLICT -> ErrorCode.STORE_CONFLICT;
+      case NO_SUCH_BUCKET, NOT_FOUND, ACCESS_DENIED, REJECTED -> ErrorCode.STORE_REJECTED;
+      case CHECKSUM_MISMATCH -> ErrorCode.INTERNAL;
+    };
   }
 
   /** Only transient failures are worth retrying, later or elsewhere. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.ConnectException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import org.hartbatch.protocol.events.ErrorCode;
 import org.hartbatch.store.StoreException.Kind;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -89,5 +90,15 @@ class FailuresTest {
     StoreException conflict = new StoreException(Kind.CONFLICT, "b", "k", 1, "conflict", null);
     assertSame(conflict, report(conflict));
     assertSame(conflict, Failures.unwrap(new CompletionException(conflict)));
+  }
+
+  @Test
+  void failuresMapToTheErrorCodesOfJobFailedEvents() {
+    assertEquals(ErrorCode.STORE_UNAVAILABLE, report(s3(503, "SlowDown")).errorCode());
+    assertEquals(ErrorCode.STORE_REJECTED, report(s3(403, "AccessDenied")).errorCode());
+    assertEquals(ErrorCode.STORE_REJECTED, report(s3(404, "NoSuchBucket")).errorCode());
+    assertEquals(
+        ErrorCode.STORE_CONFLICT,
+        new StoreException(Kind.CONFLICT, "b", "k", 1, "conflict", null).errorCode());
   }
 }

@@ -20,11 +20,7 @@ class ImageStoreOutageTest {
   @Test
   void writesRideOutAServerRestart() throws Exception {
     try (LocalS3 s3 = LocalS3.start("images");
-        ImageStore store =
-            ImageStore.create(
-                ImageStoreTest.config(s3).toBuilder()
-                    .retry(new RetryPolicy(30, Duration.ofMillis(50), Duration.ofMillis(400)))
-                    .build())) {
+        ImageStore store = store(s3, new RetryPolicy(30, ms(50), ms(400)))) {
       byte[] png = ImageStoreTest.image(20);
       s3.stop();
       CompletableFuture<PutResult> put = store.putImage(ImageStoreTest.job("outage"), "rev", png);
@@ -41,11 +37,7 @@ class ImageStoreOutageTest {
   @Test
   void aServerThatStaysDownGivesARetriableErrorAfterTheBound() throws Exception {
     try (LocalS3 s3 = LocalS3.start("images");
-        ImageStore store =
-            ImageStore.create(
-                ImageStoreTest.config(s3).toBuilder()
-                    .retry(new RetryPolicy(4, Duration.ofMillis(10), Duration.ofMillis(40)))
-                    .build())) {
+        ImageStore store = store(s3, new RetryPolicy(4, ms(10), ms(40)))) {
       s3.stop();
       ExecutionException e =
           assertThrows(
@@ -61,5 +53,13 @@ class ImageStoreOutageTest {
       assertTrue(
           failure.getMessage().contains("unavailable after 4 attempt(s)"), failure.getMessage());
     }
+  }
+
+  private static ImageStore store(LocalS3 s3, RetryPolicy retry) {
+    return ImageStore.create(ImageStoreTest.config(s3).toBuilder().retry(retry).build());
+  }
+
+  private static Duration ms(long millis) {
+    return Duration.ofMillis(millis);
   }
 }

@@ -1,6 +1,9 @@
 package org.hartbatch.hart.runtime;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
@@ -29,8 +32,31 @@ public final class Ops {
         .singletonOrThrow();
   }
 
-  /** Stride-1 convolution of an NCHW map with a {@code [out, in, k, k]} kernel, same padding. */
+  /**
+   * Stride-1 convolution of an NCHW map with a {@code [out, in, k, k]} kernel, same padding.
+   *
+   * <p>Image by image: oneDNN picks its convolution algorithm by the batch size, and on small maps
+   * (measured: 2×2 and 16×16, not 64×64) the results of one image then differ with the batch it is
+   * in. A request must decode the same alone or batched (its diffusion residual and image are
+   * checked to 1/255), so every image is convolved as if alone.
+   */
   public static NDArray conv2d(NDArray x, NDArray w, NDArray b) {
+    long batch = x.getShape().get(0);
+    if (batch == 1) {
+      return convolve(x, w, b);
+    }
+    NDList images = new NDList();
+    for (long i = 0; i < batch; i++) {
+      try (NDArray image = x.get(new NDIndex("{}:{}", i, i + 1))) {
+        images.add(convolve(image, w, b));
+      }
+    }
+    NDArray out = NDArrays.concat(images);
+    images.close();
+    return out;
+  }
+
+  private static NDArray convolve(NDArray x, NDArray w, NDArray b) {
     long k = w.getShape().get(2);
     long pad = k / 2;
     return Conv2d.conv2d(x, w, b, new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1), 1)

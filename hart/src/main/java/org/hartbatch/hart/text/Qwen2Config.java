@@ -63,7 +63,16 @@ public record Qwen2Config(
   }
 
   public static Qwen2Config read(Path configJson) throws IOException {
-    return from(ConfigFile.read(configJson));
+    ConfigFile config = ConfigFile.read(configJson);
+    try {
+      return from(config);
+    } catch (CheckpointException e) {
+      // Field errors of ConfigFile already name the file; structural ones get it here.
+      if (e.getMessage().startsWith(configJson.toString())) {
+        throw e;
+      }
+      throw new CheckpointException(configJson + ": " + e.getMessage(), e);
+    }
   }
 
   public static Qwen2Config from(ConfigFile config) {

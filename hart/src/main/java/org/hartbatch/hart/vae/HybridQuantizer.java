@@ -2,6 +2,7 @@ package org.hartbatch.hart.vae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +111,8 @@ public final class HybridQuantizer {
             m = key.endsWith("T") ? built.transpose().duplicate() : built.duplicate();
             m.attach(manager);
           }
+          // cached for the model's lifetime: keep it out of whatever NDScope the caller has open
+          NDScope.unregister(m);
           return m;
         });
   }

@@ -49,6 +49,25 @@ class PromptTokenizerTest {
   }
 
   @Test
+  void aPromptThatNormalisesToNothingIsInvalid() throws Exception {
+    Path dir = noUnkDir();
+    String cleaning =
+        Files.readString(dir.resolve("tokenizer.json"))
+            .replace(
+                "\"normalizer\": null",
+                "\"normalizer\": {\"type\": \"BertNormalizer\", \"clean_text\": true,"
+                    + " \"handle_chinese_chars\": false, \"strip_accents\": null,"
+                    + " \"lowercase\": false}");
+    try (PromptTokenizer tokenizer =
+        PromptTokenizer.fromJson(
+            cleaning, Files.readString(dir.resolve("tokenizer_config.json")))) {
+      InvalidPromptException e =
+          assertThrows(InvalidPromptException.class, () -> tokenizer.tokenize("\u0001\u0002", 6));
+      assertEquals("the prompt produced no tokens", e.getMessage());
+    }
+  }
+
+  @Test
   void aTokenizerConfigWithoutPadTokenIsRejected(@TempDir Path dir) throws Exception {
     assertOpenFails(dir, "{\"model_max_length\": 8}", "sets no pad_token");
   }

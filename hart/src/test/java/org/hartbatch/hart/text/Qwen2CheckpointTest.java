@@ -118,6 +118,16 @@ class Qwen2CheckpointTest {
     assertTrue(
         missing.getMessage().endsWith("field 'num_attention_heads' is missing"),
         missing.getMessage());
+    Files.writeString(
+        dir.resolve("config.json"),
+        "{\"vocab_size\": 10, \"hidden_size\": 32, \"num_hidden_layers\": 1,"
+            + " \"num_attention_heads\": 4, \"intermediate_size\": 8,"
+            + " \"rope_scaling\": {\"type\": \"yarn\"}}");
+    CheckpointException scaling =
+        assertThrows(CheckpointException.class, () -> Qwen2Config.read(dir.resolve("config.json")));
+    assertEquals(
+        dir.resolve("config.json") + ": rope_scaling is not supported: {\"type\":\"yarn\"}",
+        scaling.getMessage());
     CheckpointException indivisible =
         assertThrows(
             CheckpointException.class, () -> new Qwen2Config(10, 30, 1, 4, 2, 8, 1e4, 1e-6));

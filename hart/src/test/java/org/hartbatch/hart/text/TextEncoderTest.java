@@ -106,7 +106,10 @@ class TextEncoderTest {
     byte[] invalid = {'a', ' ', (byte) 0xC3, (byte) 0x28, 'c', 'a', 't'};
     byte[] truncatedSequence = {'c', 'a', 't', (byte) 0xE2, (byte) 0x82};
     byte[] valid = "a red cat".getBytes(StandardCharsets.UTF_8);
-    try (EncodedPrompts encoded = encoder.encodeUtf8(List.of(invalid, valid, truncatedSequence))) {
+    try (EncodedPrompts encoded =
+        encoder.encodeUtf8(Arrays.asList(invalid, valid, truncatedSequence, null))) {
+      assertEquals(
+          new PromptOutcome.Rejected("prompt is missing (null)"), encoded.outcomes().get(3));
       assertEquals(
           new PromptOutcome.Rejected(
               "prompt is not valid UTF-8: malformed byte sequence at byte offset 2"),
@@ -116,6 +119,26 @@ class TextEncoderTest {
           new PromptOutcome.Rejected(
               "prompt is not valid UTF-8: malformed byte sequence at byte offset 3"),
           encoded.outcomes().get(2));
+    }
+  }
+
+  @Test
+  void aTokenizerWhoseIdsExceedTheModelVocabularyRejectsThosePrompts() {
+    Qwen2Config small = new Qwen2Config(40, 32, 1, 4, 2, 64, 1e6, 1e-6);
+    try (TextEncoder mismatched =
+            TextEncoders.random(
+                small, 3, TextEncoderOptions.defaults().withMaxTokens(8).withSystemPrompt(""));
+        EncodedPrompts encoded = mismatched.encode(List.of("a user prompt", "skyscrapers"))) {
+      assertInstanceOf(PromptOutcome.Encoded.class, encoded.outcomes().get(0));
+      PromptOutcome.Rejected rejected =
+          assertInstanceOf(PromptOutcome.Rejected.class, encoded.outcomes().get(1));
+      assertTrue(
+          rejected
+              .reason()
+              .endsWith(
+                  "is outside the text encoder's vocabulary of 40"
+                      + " (tokenizer and model do not match)"),
+          rejected.reason());
     }
   }
 

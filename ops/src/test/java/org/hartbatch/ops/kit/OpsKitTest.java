@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,6 +45,7 @@ class OpsKitTest {
   private static final Path DASHBOARD = ROOT.resolve("ops/grafana/render-worker-dashboard.json");
   private static final Path OPERATIONS = ROOT.resolve("docs/operations.md");
   private static final String KEYS_TABLE_MARKER = "ops-kit-check:";
+  private static final String WORKER_METER_PREFIX = "hartbatch.worker.";
   private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace");
 
   /** How long the worker waits for its loop after the shutdown grace (WorkerService.onStop). */
@@ -191,6 +193,37 @@ class OpsKitTest {
             count(expr, '{'), count(expr, '}'), "unbalanced braces in " + title + ": " + expr);
       }
     }
+  }
+
+  @Test
+  void dashboardQueriesTheWorkersMeters() throws IOException {
+    Path sources = ROOT.resolve("render-worker/src/main/java");
+    assumeTrue(Files.isDirectory(sources), "the render-worker module has not landed yet");
+    Set<String> literals = new TreeSet<>();
+    Pattern literal = Pattern.compile("\"([a-z0-9_.]+)\"");
+    try (Stream<Path> files = Files.walk(sources)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        Matcher matcher = literal.matcher(Files.readString(file));
+        while (matcher.find()) {
+          literals.add(matcher.group(1));
+        }
+      }
+    }
+    Matcher used =
+        Pattern.compile(
+                "hartbatch_worker_([a-z_]+?)(_seconds)?(_bucket|_sum|_count|_total|_max)?\\b")
+            .matcher(Files.readString(DASHBOARD));
+    Set<String> unknown = new TreeSet<>();
+    while (used.find()) {
+      String rest = used.group(1).replace('_', '.');
+      boolean named = literals.contains(WORKER_METER_PREFIX + rest);
+      boolean composed = literals.contains(WORKER_METER_PREFIX) && literals.contains(rest);
+      if (!named && !composed) {
+        unknown.add(used.group());
+      }
+    }
+    assertTrue(
+        unknown.isEmpty(), "the dashboard queries meters the worker does not have: " + unknown);
   }
 
   @Test

@@ -45,9 +45,13 @@ class LocalStackScriptTest {
     env.put("HARTBATCH_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
     env.put("HARTBATCH_S3_PORT", Integer.toString(freePort()));
     env.put("HARTBATCH_S3_BUCKET", "script-images");
+    // The classpath the script builds for itself: no test-scoped jar can hide a missing one.
     env.put(
         "HARTBATCH_OPS_CLASSPATH",
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        Path.of("target/classes").toAbsolutePath()
+            + ":"
+            + Path.of("target/dependency").toAbsolutePath()
+            + "/*");
     LocalStackSettings settings = LocalStackSettings.from(env);
 
     try {

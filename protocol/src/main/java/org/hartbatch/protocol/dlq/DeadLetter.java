@@ -9,6 +9,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.hartbatch.protocol.InvalidJobException;
+import org.hartbatch.protocol.KafkaRecords;
 import org.hartbatch.protocol.Violation;
 import org.hartbatch.protocol.events.ErrorCode;
 
@@ -98,12 +99,14 @@ public record DeadLetter(
             .map(Violation::field)
             .distinct()
             .collect(Collectors.joining(","));
-    String reason =
-        invalid.violations().stream()
-            .map(v -> v.field() + ": " + v.message())
-            .collect(Collectors.joining("; "));
     return record(
-        deadLetterTopic, original, ErrorCode.INVALID_JOB, fields, reason, invalid, failedAt);
+        deadLetterTopic,
+        original,
+        ErrorCode.INVALID_JOB,
+        fields,
+        invalid.reasons(),
+        invalid,
+        failedAt);
   }
 
   /** Reads a record of the dead-letter topic. */
@@ -116,11 +119,7 @@ public record DeadLetter(
     if (partition == null || offset == null || failedAt == null || code == null) {
       throw new IllegalArgumentException(
           "record at "
-              + record.topic()
-              + "-"
-              + record.partition()
-              + "@"
-              + record.offset()
+              + KafkaRecords.position(record)
               + " lacks the hartbatch.dlq.* headers of a dead letter");
     }
     return new DeadLetter(

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.hartbatch.protocol.KafkaRecords;
 import org.hartbatch.protocol.ProtocolJson;
 
 /**
@@ -73,14 +74,7 @@ public final class EventCodec {
       return KafkaMessageFactory.createReader(record).toEvent();
     } catch (CloudEventRWException | IllegalStateException e) {
       throw new InvalidEventException(
-          "record at "
-              + record.topic()
-              + "-"
-              + record.partition()
-              + "@"
-              + record.offset()
-              + " is not a CloudEvent: "
-              + e.getMessage(),
+          "record at " + KafkaRecords.position(record) + " is not a CloudEvent: " + e.getMessage(),
           e);
     }
   }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import org.hartbatch.protocol.InvalidJobException;
 import org.hartbatch.protocol.Violation;
 
 /**
@@ -35,6 +37,27 @@ public record JobFailed(
   public JobFailed {
     violations = violations == null ? List.of() : List.copyOf(violations);
     metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(metadata));
+  }
+
+  /**
+   * The failure event of a job record that broke the contract, when its job and catalog ids could
+   * be read; without them there is nothing to attribute the failure to, and only the dead letter
+   * remains.
+   */
+  public static Optional<JobFailed> ofInvalidJob(InvalidJobException invalid, int attempt) {
+    if (invalid.jobId().isEmpty() || invalid.catalogId().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new JobFailed(
+            invalid.jobId().get(),
+            invalid.catalogId().get(),
+            ErrorCode.INVALID_JOB,
+            invalid.reasons(),
+            false,
+            attempt,
+            invalid.violations(),
+            null));
   }
 
   @JsonIgnore

@@ -1,0 +1,30 @@
+package org.hartbatch.hart.pipeline;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What became of one request.
+ *
+ * @param request the request
+ * @param image the image, or null when the request was rejected
+ * @param error why the request was rejected (e.g. its prompt could not be encoded), or null
+ * @param droppedPromptTokens prompt tokens cut by truncation (0 when none; reported, never silent)
+ * @param tokens the sampled code indices of every stage, row-major per scale
+ * @param batchSize how many requests shared the batch (the timings are the batch's)
+ * @param timingsNanos wall time of each phase of the batch, in execution order ({@code text
+ *     encoding}, {@code stage 0} … {@code stage S-1}, {@code diffusion}, {@code decode})
+ */
+public record GenerationResult(
+    GenerationRequest request,
+    GeneratedImage image,
+    String error,
+    int droppedPromptTokens,
+    List<int[]> tokens,
+    int batchSize,
+    Map<String, Long> timingsNanos) {
+
+  public boolean succeeded() {
+    return image != null;
+  }
+}

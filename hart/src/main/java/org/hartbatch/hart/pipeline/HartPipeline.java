@@ -1,0 +1,336 @@
+package org.hartbatch.hart.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hartbatch.hart.diffusion.DiffusionConfig;
+import org.hartbatch.hart.diffusion.DiffusionSampler;
+import org.hartbatch.hart.diffusion.SimpleMlpAdaLn;
+import org.hartbatch.hart.io.CheckpointException;
+import org.hartbatch.hart.io.ConfigFile;
+import org.hartbatch.hart.io.HartCheckpointDir;
+import org.hartbatch.hart.io.WeightSource;
+import org.hartbatch.hart.sampling.SeedStreams;
+import org.hartbatch.hart.sampling.TokenSampler;
+import org.hartbatch.hart.sampling.TopKTopPSampler;
+import org.hartbatch.hart.text.EncodedPrompts;
+import org.hartbatch.hart.text.PromptOutcome;
+import org.hartbatch.hart.text.TextEncoder;
+import org.hartbatch.hart.text.TextEncoderOptions;
+import org.hartbatch.hart.text.TextEncoders;
+import org.hartbatch.hart.transformer.GuidedContext;
+import org.hartbatch.hart.transformer.HartTransformer;
+import org.hartbatch.hart.transformer.HartTransformerConfig;
+import org.hartbatch.hart.vae.HartVae;
+import org.hartbatch.hart.vae.VaeConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Text to images with HART: the library entry point of the render workers and the CLI.
+ *
+ * <pre>{@code
+ * try (HartPipeline hart = HartPipeline.open("builtin:tiny", PipelineOptions.defaults())) {
+ *   List<GenerationResult> results = hart.generate(List.of(GenerationRequest.of("a cat", 1)));
+ * }
+ * }</pre>
+ *
+ * A model spec is {@code builtin:<name>} (random weights, no files) or a checkpoint directory in
+ * the Hugging Face layout ({@code llm/}, {@code tokenizer/}) plus a Qwen2 text encoder directory.
+ * Not thread-safe: one generation at a time per pipeline.
+ */
+public final class HartPipeline implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HartPipeline.class);
+
+  /** What is loaded, for logs and image metadata. */
+  public record ModelInfo(String spec, boolean randomWeights, int imageSize, String description) {}
+
+  private final ModelInfo info;
+  private final NDManager manager;
+  private final TextEncoder text;
+  private final HartTransformer transformer;
+  private final HartVae vae;
+  private final NextScaleGenerator generator;
+  private final PipelineOptions options;
+  private final TokenSampler sampler = new TopKTopPSampler();
+
+  private HartPipeline(
+      ModelInfo info,
+      NDManager manager,
+      TextEncoder text,
+      HartTransformer transformer,
+      DiffusionSampler diffusion,
+      HartVae vae,
+      PipelineOptions options) {
+    this.info = info;
+    this.manager = manager;
+    this.text = text;
+    this.transformer = transformer;
+    this.vae = vae;
+    this.options = options;
+    this.generator = new NextScaleGenerator(transformer, diffusion, vae);
+  }
+
+  /** Loads {@code builtin:<name>} or a checkpoint directory. */
+  public static HartPipeline open(String modelSpec, PipelineOptions options) throws IOException {
+    if (modelSpec == null || modelSpec.isBlank()) {
+      throw new IllegalArgumentException("model spec must name builtin:<name> or a directory");
+    }
+    NDManager manager = NDManager.newBaseManager();
+    try {
+      return modelSpec.startsWith(BuiltinModel.SPEC_PREFIX)
+          ? openBuiltin(BuiltinModel.named(modelSpec), options, manager)
+          : openDirectory(Path.of(modelSpec), options, manager);
+    } catch (IOException | RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  private static HartPipeline openBuiltin(
+      BuiltinModel model, PipelineOptions options, NDManager manager) {
+    LOG.warn(
+        "{} has RANDOM weights (seed {}): its images are noise, for trying the system only",
+        model.spec(),
+        BuiltinModel.WEIGHT_SEED);
+    TextEncoder text = TextEncoders.randomTiny(BuiltinModel.WEIGHT_SEED);
+    ModelInfo info =
+        new ModelInfo(
+            model.spec(),
+            true,
+            model.imageSize(),
+            model.spec()
+                + " (random weights, seed "
+                + BuiltinModel.WEIGHT_SEED
+                + ", images are noise)");
+    return assemble(
+        info,
+        model.transformerConfig(),
+        model.transformerWeights(),
+        model.vaeConfig(),
+        model.vaeWeights(),
+        text,
+        options,
+        manager);
+  }
+
+  private static HartPipeline openDirectory(Path dir, PipelineOptions options, NDManager manager)
+      throws IOException {
+    HartCheckpointDir checkpoint = new HartCheckpointDir(dir);
+    Path textDir =
+        options.textEncoderDir() != null ? options.textEncoderDir() : dir.resolve("text_encoder");
+    if (!Files.isDirectory(textDir)) {
+      throw new CheckpointException(
+          "text encoder directory "
+              + textDir
+              + " is missing (set it with the text encoder option)");
+    }
+    TextEncoder text = TextEncoder.open(textDir, TextEncoderOptions.defaults());
+    try (WeightSource transformerWeights = checkpoint.transformerWeights();
+        WeightSource vaeWeights = checkpoint.tokenizerWeights()) {
+      ConfigFile vaeConfig = checkpoint.tokenizerConfig();
+      HartPipeline pipeline =
+          assemble(
+              null,
+              checkpoint.transformerConfig(),
+              transformerWeights,
+              vaeConfig,
+              vaeWeights,
+              text,
+              options,
+              manager);
+      LOG.info("loaded HART checkpoint {} ({} px)", dir, pipeline.info.imageSize());
+      return pipeline;
+    } catch (IOException | RuntimeException e) {
+      text.close();
+      throw e;
+    }
+  }
+
+  private static HartPipeline assemble(
+      ModelInfo builtinInfo,
+      ConfigFile transformerConfigFile,
+      WeightSource transformerWeights,
+      ConfigFile vaeConfigFile,
+      WeightSource vaeWeights,
+      TextEncoder text,
+      PipelineOptions options,
+      NDManager manager) {
+    HartTransformerConfig transformerConfig = HartTransformerConfig.from(transformerConfigFile);
+    VaeConfig vaeConfig = VaeConfig.from(vaeConfigFile);
+    if (text.config().hiddenSize() != transformerConfig.contextDim()) {
+      throw new CheckpointException(
+          "the text encoder's hidden size "
+              + text.config().hiddenSize()
+              + " differs from the transformer's context_dim "
+              + transformerConfig.contextDim());
+    }
+    if (text.options().maxTokens() != transformerConfig.contextTokens()) {
+      throw new CheckpointException(
+          "the text encoder pads to "
+              + text.options().maxTokens()
+              + " tokens but the transformer's context_token is "
+              + transformerConfig.contextTokens());
+    }
+    HartTransformer transformer =
+        HartTransformer.load(transformerConfig, transformerWeights, manager, options.computeType());
+    SimpleMlpAdaLn net =
+        SimpleMlpAdaLn.load(
+            transformerWeights,
+            DiffusionConfig.from(transformerConfigFile, vaeConfig.zChannels()),
+            manager,
+            options.computeType());
+    HartVae vae = HartVae.load(vaeWeights, vaeConfig, manager, options.computeType());
+    int imageSize = transformerConfig.latentSide() * vaeConfig.downsampling();
+    ModelInfo info =
+        builtinInfo != null
+            ? builtinInfo
+            : new ModelInfo(
+                transformerWeights.describe(),
+                false,
+                imageSize,
+                "HART " + transformerWeights.describe());
+    return new HartPipeline(
+        info, manager, text, transformer, DiffusionSampler.of(net), vae, options);
+  }
+
+  public ModelInfo info() {
+    return info;
+  }
+
+  /** Renders every request; results come back in request order, rejected requests included. */
+  public List<GenerationResult> generate(List<GenerationRequest> requests) {
+    List<GenerationResult> results = new ArrayList<>(requests.size());
+    for (int start = 0; start < requests.size(); start += options.maxBatch()) {
+      results.addAll(
+          generateBatch(
+              requests.subList(start, Math.min(requests.size(), start + options.maxBatch()))));
+    }
+    return results;
+  }
+
+  private List<GenerationResult> generateBatch(List<GenerationRequest> requests) {
+    Map<String, Long> timings = new LinkedHashMap<>();
+    long start = System.nanoTime();
+    try (EncodedPrompts encoded =
+        text.encode(requests.stream().map(GenerationRequest::prompt).toList())) {
+      timings.put("text encoding", System.nanoTime() - start);
+      List<Integer> rowOfRequest = new ArrayList<>();
+      List<RowSampling> rows = new ArrayList<>();
+      for (int i = 0; i < requests.size(); i++) {
+        if (encoded.outcomes().get(i) instanceof PromptOutcome.Encoded e) {
+          rowOfRequest.add(e.row());
+          GenerationRequest request = requests.get(i);
+          rows.add(new RowSampling(request.sampling(), new SeedStreams(request.seed())));
+        } else {
+          rowOfRequest.add(-1);
+        }
+      }
+      List<GeneratedImage> images = List.of();
+      List<List<int[]>> tokens = List.of();
+      if (!rows.isEmpty()) {
+        try (NDManager batch = manager.newSubManager()) {
+          TokenRecorder recorder = new TokenRecorder(rows.size(), timings);
+          GuidedContext context = transformer.guide(encoded.context_BTD(), encoded.positions_BT());
+          NDArray fHat = generator.generate(context, rows, sampler, null, recorder, batch);
+          long decodeStart = System.nanoTime();
+          images = toImages(vae.decodeToUnitRange(fHat));
+          timings.put("decode", System.nanoTime() - decodeStart);
+          tokens = recorder.tokens();
+        }
+      }
+      Map<String, Long> frozen = Collections.unmodifiableMap(timings);
+      List<GenerationResult> results = new ArrayList<>();
+      for (int i = 0; i < requests.size(); i++) {
+        PromptOutcome outcome = encoded.outcomes().get(i);
+        int row = rowOfRequest.get(i);
+        if (outcome instanceof PromptOutcome.Rejected rejected) {
+          results.add(
+              new GenerationResult(
+                  requests.get(i), null, rejected.reason(), 0, List.of(), rows.size(), frozen));
+        } else {
+          PromptOutcome.Encoded e = (PromptOutcome.Encoded) outcome;
+          results.add(
+              new GenerationResult(
+                  requests.get(i),
+                  images.get(row),
+                  null,
+                  e.droppedTokens(),
+                  tokens.get(row),
+                  rows.size(),
+                  frozen));
+        }
+      }
+      return results;
+    }
+  }
+
+  private static List<GeneratedImage> toImages(NDArray images_B3HW) {
+    long[] s = images_B3HW.getShape().getShape();
+    float[] all = images_B3HW.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    int per = Math.toIntExact(s[1] * s[2] * s[3]);
+    List<GeneratedImage> out = new ArrayList<>();
+    for (int b = 0; b < s[0]; b++) {
+      float[] rgb = new float[per];
+      System.arraycopy(all, b * per, rgb, 0, per);
+      out.add(new GeneratedImage((int) s[3], (int) s[2], rgb));
+    }
+    return out;
+  }
+
+  /** Keeps each stage's indices per row and the phase timings. */
+  private static final class TokenRecorder implements GenerationObserver {
+    private final List<List<int[]>> perRow = new ArrayList<>();
+    private final Map<String, Long> timings;
+
+    TokenRecorder(int rows, Map<String, Long> timings) {
+      for (int b = 0; b < rows; b++) {
+        perRow.add(new ArrayList<>());
+      }
+      this.timings = timings;
+    }
+
+    @Override
+    public void onStage(
+        int stage,
+        NDArray input,
+        NDArray hidden,
+        NDArray logits,
+        NDArray guided,
+        NDArray indices_Bn,
+        NDArray fHat,
+        NDArray nextInput) {
+      long[] flat = indices_Bn.toLongArray();
+      int n = flat.length / perRow.size();
+      for (int b = 0; b < perRow.size(); b++) {
+        int[] row = new int[n];
+        for (int i = 0; i < n; i++) {
+          row[i] = (int) flat[b * n + i];
+        }
+        perRow.get(b).add(row);
+      }
+    }
+
+    @Override
+    public void onTiming(String phase, long nanos) {
+      timings.put(phase, nanos);
+    }
+
+    List<List<int[]>> tokens() {
+      return perRow;
+    }
+  }
+
+  @Override
+  public void close() {
+    text.close();
+    manager.close();
+  }
+}
