@@ -151,8 +151,8 @@ class EndToEndTest {
     settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     settings.put("hartbatch.worker.instance-id", "e2e-worker-0");
     settings.put("hartbatch.worker.kafka.consumer.session.timeout.ms", "10000");
-    settings.put("hartbatch.worker.renderer", "synthetic");
-    settings.put("hartbatch.worker.synthetic.model", MODEL);
+    settings.put("hartbatch.worker.renderer", "hart"); // the built-in tiny model
+    settings.put("hartbatch.worker.hart.model-name", MODEL);
     settings.put("hartbatch.store.endpoint", s3.endpoint().toString());
     settings.put("hartbatch.store.region", s3.region());
     settings.put("hartbatch.store.bucket", BUCKET);
