@@ -76,6 +76,7 @@ class EndToEndTest {
         Thread galleryLoop = new Thread(gallery, "gallery");
         galleryLoop.start();
         worker.awaitReady(Duration.ofMinutes(2));
+        awaitProgressReadable(ingest);
 
         assertEquals(202, submit(ingest).statusCode());
         events.readUntil(e -> e instanceof CatalogCompleted, Duration.ofSeconds(90));
@@ -107,6 +108,19 @@ class EndToEndTest {
         assertEquals(1, events.count(CatalogCompleted.class));
         assertEquals(expectedKeys, objectKeys(s3));
       }
+    }
+  }
+
+  /** Ready ingest may still be starting its Streams thread; an answer for the catalog says not. */
+  private static void awaitProgressReadable(ServiceProcess ingest) throws Exception {
+    HttpRequest progress =
+        HttpRequest.newBuilder(ingest.uri("/v1/catalogs/" + CATALOG_ID))
+            .header("Authorization", "Bearer " + TOKEN)
+            .build();
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (HTTP.send(progress, HttpResponse.BodyHandlers.discarding()).statusCode() != 404) {
+      assertTrue(System.nanoTime() < deadline, "ingest's progress store not readable within 1 min");
+      Thread.sleep(250);
     }
   }
 
