@@ -156,6 +156,11 @@ class IngestServiceTest {
         .body("error", equalTo("forbidden"));
     given().auth().oauth2("read-token").get("/v1/catalogs/never-submitted").then().statusCode(404);
     given().get("/q/health/live").then().statusCode(200);
+    given()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
+        .body("checks.find { it.name == 'progress tracking' }.data.state", equalTo("RUNNING"));
   }
 
   @Test
