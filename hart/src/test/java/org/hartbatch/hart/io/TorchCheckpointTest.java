@@ -53,7 +53,12 @@ class TorchCheckpointTest {
     }
 
     Pickle small(int v) {
-      return op('K', v);
+      if (v < 256) {
+        return op('K', v);
+      }
+      op('J');
+      out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array(), 0, 4);
+      return this;
     }
 
     Pickle orderedDict() {
