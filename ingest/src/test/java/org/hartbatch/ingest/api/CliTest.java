@@ -14,15 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hartbatch.ingest.cli.HartbatchCli;
 import org.hartbatch.protocol.JobIds;
 import org.hartbatch.protocol.events.ErrorCode;
-import org.hartbatch.protocol.events.JobFailed;
-import org.hartbatch.protocol.events.JobSucceeded;
-import org.hartbatch.protocol.events.Timings;
 import org.hartbatch.protocol.topics.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,35 +92,8 @@ class CliTest {
     new KafkaFixture(bootstrapServers)
         .publish(
             topics.events().name(),
-            new JobSucceeded(
-                ok,
-                catalog,
-                "images",
-                catalog + "/" + ok + ".png",
-                "image/png",
-                10,
-                "0".repeat(64),
-                8,
-                8,
-                1,
-                "m",
-                "r",
-                new Timings(0, 0, 0),
-                1,
-                1,
-                false,
-                0,
-                List.of(),
-                Map.of()),
-            new JobFailed(
-                failed,
-                catalog,
-                ErrorCode.PROMPT_REJECTED,
-                "bad prompt",
-                false,
-                1,
-                List.of(),
-                Map.of()));
+            SyntheticEvents.succeeded(catalog, ok, 2),
+            SyntheticEvents.failed(catalog, failed, 1, ErrorCode.PROMPT_REJECTED, "bad prompt"));
     Run waited = cli("test-token", "status", catalog, "--wait");
     assertEquals(3, waited.exitCode(), waited.err());
     assertTrue(waited.out().contains("1 succeeded, 1 failed"), waited.out());

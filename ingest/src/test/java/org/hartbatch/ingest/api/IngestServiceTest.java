@@ -32,8 +32,6 @@ import org.hartbatch.protocol.events.ErrorCode;
 import org.hartbatch.protocol.events.EventCodec;
 import org.hartbatch.protocol.events.EventTypes;
 import org.hartbatch.protocol.events.JobFailed;
-import org.hartbatch.protocol.events.JobSucceeded;
-import org.hartbatch.protocol.events.Timings;
 import org.hartbatch.protocol.topics.Topics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,49 +114,19 @@ class IngestServiceTest {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
-                given()
-                    .auth()
-                    .oauth2(TOKEN)
-                    .get("/v1/catalogs/" + catalogId)
-                    .then()
+                progress(catalogId)
                     .statusCode(200)
                     .body("total", org.hamcrest.Matchers.notNullValue()));
     return given().auth().oauth2(TOKEN).get("/v1/catalogs/" + catalogId).jsonPath();
   }
 
-  private static JobSucceeded succeeded(String catalogId, String jobId, long line) {
-    return new JobSucceeded(
-        jobId,
-        catalogId,
-        "images",
-        catalogId + "/" + jobId + ".png",
-        "image/png",
-        1234,
-        "0".repeat(64),
-        1024,
-        1024,
-        1,
-        "hart-0.7b-1024px",
-        "r1",
-        new Timings(1, 2, 3),
-        4,
-        1,
-        false,
-        0,
-        List.of(),
-        Map.of("hartbatch.line", Long.toString(line)));
+  private static JobFailed failed(String catalogId, String jobId, int attempt) {
+    return SyntheticEvents.failed(
+        catalogId, jobId, attempt, ErrorCode.RENDER_FAILED, "NaN in the output");
   }
 
-  private static JobFailed failed(String catalogId, String jobId, int attempt) {
-    return new JobFailed(
-        jobId,
-        catalogId,
-        ErrorCode.RENDER_FAILED,
-        "NaN in the output",
-        true,
-        attempt,
-        List.of(),
-        Map.of());
+  private static ValidatableResponse progress(String path) {
+    return given().auth().oauth2(TOKEN).get("/v1/catalogs/" + path).then();
   }
 
   @Test
@@ -188,6 +156,11 @@ class IngestServiceTest {
         .body("error", equalTo("forbidden"));
     given().auth().oauth2("read-token").get("/v1/catalogs/never-submitted").then().statusCode(404);
     given().get("/q/health/live").then().statusCode(200);
+    given()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
+        .body("checks.find { it.name == 'progress tracking' }.data.state", equalTo("RUNNING"));
   }
 
   @Test
@@ -393,22 +366,18 @@ class IngestServiceTest {
     String events = topics.events().name();
     kafka.publish(
         events,
-        succeeded(catalogId, job[1], 1),
-        succeeded(catalogId, job[2], 2),
-        succeeded(catalogId, job[2], 2), // redelivered: counts once
+        SyntheticEvents.succeeded(catalogId, job[1], 1),
+        SyntheticEvents.succeeded(catalogId, job[2], 2),
+        SyntheticEvents.succeeded(catalogId, job[2], 2), // redelivered: counts once
         failed(catalogId, job[3], 1),
         failed(catalogId, job[4], 1),
-        succeeded(catalogId, job[4], 4)); // retried after a failure: now a success
+        SyntheticEvents.succeeded(catalogId, job[4], 4)); // retried after a failure: now a success
 
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
-                given()
-                    .auth()
-                    .oauth2(TOKEN)
-                    .get("/v1/catalogs/" + catalogId)
-                    .then()
+                progress(catalogId)
                     .statusCode(200)
                     .body("succeeded", equalTo(3))
                     .body("failed", equalTo(1))
@@ -425,11 +394,7 @@ class IngestServiceTest {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
-                given()
-                    .auth()
-                    .oauth2(TOKEN)
-                    .get("/v1/catalogs/" + catalogId)
-                    .then()
+                progress(catalogId)
                     .body("state", equalTo("COMPLETED"))
                     .body("pending", equalTo(0)));
     await()
@@ -441,28 +406,20 @@ class IngestServiceTest {
     assertEquals(2, completed.failed());
 
     // a late success of a failed job changes the counts but never completes the catalog again
-    kafka.publish(events, succeeded(catalogId, job[5], 5), succeeded(catalogId, job[1], 1));
+    kafka.publish(
+        events,
+        SyntheticEvents.succeeded(catalogId, job[5], 5),
+        SyntheticEvents.succeeded(catalogId, job[1], 1));
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
-            () ->
-                given()
-                    .auth()
-                    .oauth2(TOKEN)
-                    .get("/v1/catalogs/" + catalogId)
-                    .then()
-                    .body("succeeded", equalTo(4))
-                    .body("failed", equalTo(1)));
+            () -> progress(catalogId).body("succeeded", equalTo(4)).body("failed", equalTo(1)));
     kafka.publish(events, failed(catalogId, job[3], 2));
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
-                given()
-                    .auth()
-                    .oauth2(TOKEN)
-                    .get("/v1/catalogs/" + catalogId + "/results?limit=5")
-                    .then()
+                progress(catalogId + "/results?limit=5")
                     .body("items.find { it.jobId == '" + job[3] + "' }.attempt", equalTo(2)));
     assertEquals(1, completedEventsOf(catalogId).size());
 

@@ -15,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.serialization.Serdes;
@@ -35,8 +33,6 @@ import org.hartbatch.ingest.progress.ProgressQueries;
 import org.hartbatch.ingest.progress.ProgressTopology;
 import org.hartbatch.protocol.JobIds;
 import org.hartbatch.protocol.ProtocolJson;
-import org.hartbatch.protocol.events.JobSucceeded;
-import org.hartbatch.protocol.events.Timings;
 import org.hartbatch.protocol.topics.Topics;
 import org.junit.jupiter.api.Test;
 
@@ -148,28 +144,7 @@ class RoutingTest {
       assertEquals(202, submitted.get());
       String job = JobIds.forLine(catalogId, 2);
       new KafkaFixture(bootstrapServers)
-          .publish(
-              topics.events().name(),
-              new JobSucceeded(
-                  job,
-                  catalogId,
-                  "images",
-                  "k",
-                  "image/png",
-                  1,
-                  "0".repeat(64),
-                  8,
-                  8,
-                  1,
-                  "m",
-                  "r",
-                  new Timings(0, 0, 0),
-                  1,
-                  1,
-                  false,
-                  0,
-                  List.of(),
-                  Map.of()));
+          .publish(topics.events().name(), SyntheticEvents.succeeded(catalogId, job, 2));
       String owned = catalogId;
       await()
           .atMost(Duration.ofSeconds(30))

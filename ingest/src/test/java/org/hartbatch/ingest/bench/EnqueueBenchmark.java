@@ -58,21 +58,33 @@ public final class EnqueueBenchmark {
         lines,
         Files.size(catalog) / 1e6);
 
-    double parseOnly = parseOnly(catalog);
+    double[] parseOnly = parseOnly(catalog);
     try (LocalKafka kafka = LocalKafka.start()) {
       Topics topics = Topics.defaults();
       try (Admin admin = Admin.create(kafka.clientConfig())) {
         topics.createMissing(admin, java.time.Duration.ofSeconds(60));
       }
-      Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers());
+      Map<String, Object> config = new java.util.HashMap<>();
+      config.put("bootstrap.servers", kafka.bootstrapServers());
+      // producer overrides to compare, e.g. compression.type=zstd,linger.ms=5
+      for (String setting : (args.length > 1 ? args[1] : "").split(",")) {
+        if (setting.contains("=")) {
+          config.put(
+              setting.substring(0, setting.indexOf('=')),
+              setting.substring(setting.indexOf('=') + 1));
+        }
+      }
+      System.out.println("producer overrides: " + config);
       try (JobProducer producer = new JobProducer(config, topics)) {
         CatalogEnqueuer enqueuer =
             new CatalogEnqueuer(producer, new CatalogEnqueuer.Limits(65536, 5_000_000, 100));
         // warm-up: JIT and producer connections
         enqueue(enqueuer, catalog, "bench-warmup", Math.min(lines, 100_000));
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         SubmissionResult result = enqueue(enqueuer, catalog, "bench-run", lines);
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
         long onTopic = recordsOn(kafka, topics.jobs().name());
         double rate = result.accepted() / seconds;
         System.out.printf(
@@ -85,9 +97,18 @@ public final class EnqueueBenchmark {
             onTopic);
         System.out.printf(
             Locale.ROOT,
-            "parse + validate alone: %.0f lines/s; enqueue / parse-only = %.2f%n",
-            parseOnly,
-            rate / parseOnly);
+            "process CPU (parser, producer and broker): %.1f s = %.1f us/job; with %d cores to"
+                + " itself that is %.0f jobs/s%n",
+            cpuSeconds,
+            cpuSeconds * 1e6 / result.accepted(),
+            Runtime.getRuntime().availableProcessors(),
+            result.accepted() / cpuSeconds * Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+            Locale.ROOT,
+            "parse + validate alone: %.0f lines/s, %.1f us/line CPU; enqueue / parse-only = %.2f%n",
+            parseOnly[0],
+            parseOnly[1],
+            rate / parseOnly[0]);
       }
     }
   }
@@ -99,7 +120,14 @@ public final class EnqueueBenchmark {
     }
   }
 
-  private static double parseOnly(Path catalog) throws Exception {
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** Lines per second and CPU microseconds per line of parsing and validation alone. */
+  private static double[] parseOnly(Path catalog) throws Exception {
     long[] count = {0};
     LineSink sink =
         new LineSink() {
@@ -117,10 +145,14 @@ public final class EnqueueBenchmark {
       parser.parse(in, sink); // warm-up
     }
     long start = System.nanoTime();
+    long cpuStart = processCpuNanos();
     try (InputStream in = new BufferedInputStream(Files.newInputStream(catalog))) {
       parser.parse(in, sink);
     }
-    return count[0] / 2 / ((System.nanoTime() - start) / 1e9);
+    double lines = count[0] / 2.0;
+    return new double[] {
+      lines / ((System.nanoTime() - start) / 1e9), (processCpuNanos() - cpuStart) / 1e3 / lines
+    };
   }
 
   private static CatalogDefaults defaults(String catalogId) {
