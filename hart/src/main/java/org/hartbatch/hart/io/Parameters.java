@@ -7,8 +7,11 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -27,12 +30,19 @@ public final class Parameters {
   private final Predicate<String> ignored;
   private final String prefix;
   private final Problems problems;
-  private final float randomStd;
+  private final Initializer initializer;
 
   private static final class Problems {
     final Set<String> requested = new LinkedHashSet<>();
     final List<String> missing = new ArrayList<>();
     final List<String> misShaped = new ArrayList<>();
+    final Map<String, NDArray> bound = new LinkedHashMap<>();
+  }
+
+  /** Creates the starting value of a parameter that no checkpoint provides. */
+  @FunctionalInterface
+  public interface Initializer {
+    NDArray create(String name, Shape shape, NDManager manager, DataType floatType);
   }
 
   /**
@@ -41,7 +51,7 @@ public final class Parameters {
    */
   public Parameters(
       WeightSource source, NDManager manager, DataType floatType, Predicate<String> ignored) {
-    this(source, manager, floatType, ignored, "", new Problems(), 0);
+    this(source, manager, floatType, ignored, "", new Problems(), null);
   }
 
   private Parameters(
@@ -51,14 +61,14 @@ public final class Parameters {
       Predicate<String> ignored,
       String prefix,
       Problems problems,
-      float randomStd) {
+      Initializer initializer) {
     this.source = source;
     this.manager = manager;
     this.floatType = floatType;
     this.ignored = ignored;
     this.prefix = prefix;
     this.problems = problems;
-    this.randomStd = randomStd;
+    this.initializer = initializer;
   }
 
   /**
@@ -66,13 +76,20 @@ public final class Parameters {
    * soak tests at real sizes without a checkpoint.
    */
   public static Parameters random(NDManager manager, DataType floatType, float std) {
-    return new Parameters(null, manager, floatType, name -> true, "", new Problems(), std);
+    return initialized(
+        manager, floatType, (name, shape, m, type) -> m.randomNormal(0, std, shape, type));
+  }
+
+  /** Fresh parameters from {@code initializer}, e.g. to train a network from scratch. */
+  public static Parameters initialized(
+      NDManager manager, DataType floatType, Initializer initializer) {
+    return new Parameters(null, manager, floatType, name -> true, "", new Problems(), initializer);
   }
 
   /** The same binding with {@code name + "."} prepended to every later request. */
   public Parameters scope(String name) {
     return new Parameters(
-        source, manager, floatType, ignored, prefix + name + ".", problems, randomStd);
+        source, manager, floatType, ignored, prefix + name + ".", problems, initializer);
   }
 
   public NDManager manager() {
@@ -95,13 +112,26 @@ public final class Parameters {
     return info == null ? null : info.shape();
   }
 
+  /**
+   * Every tensor handed out so far, by full name, in request order: the arrays the network computes
+   * with, so a trainer can attach gradients to them and update them in place.
+   */
+  public Map<String, NDArray> bound() {
+    return Collections.unmodifiableMap(problems.bound);
+  }
+
   /** The tensor {@code name} with the given shape, converted to the compute type. */
   public NDArray get(String name, long... shape) {
     String full = prefix + name;
-    Shape expected = new Shape(shape);
+    NDArray tensor = fetch(full, new Shape(shape));
+    problems.bound.put(full, tensor);
+    return tensor;
+  }
+
+  private NDArray fetch(String full, Shape expected) {
     problems.requested.add(full);
     if (source == null) {
-      return manager.randomNormal(0, randomStd, expected, floatType);
+      return initializer.create(full, expected, manager, floatType);
     }
     TensorInfo info = source.tensors().get(full);
     if (info == null) {

@@ -55,14 +55,27 @@ public final class Ops {
    * checked to 1/255), so every image is convolved as if alone.
    */
   public static NDArray conv2d(NDArray x, NDArray w, NDArray b) {
+    long pad = w.getShape().get(2) / 2;
+    return imageByImage(x, w, b, 1, pad);
+  }
+
+  /**
+   * Stride-2 convolution without padding, image by image like {@link #conv2d}: {@code [B, C, H, W]}
+   * → {@code [B, out, (H − k) / 2 + 1, (W − k) / 2 + 1]}.
+   */
+  public static NDArray conv2dStride2(NDArray x, NDArray w, NDArray b) {
+    return imageByImage(x, w, b, 2, 0);
+  }
+
+  private static NDArray imageByImage(NDArray x, NDArray w, NDArray b, long stride, long pad) {
     long batch = x.getShape().get(0);
     if (batch == 1) {
-      return convolve(x, w, b);
+      return convolve(x, w, b, stride, pad);
     }
     NDList images = new NDList();
     for (long i = 0; i < batch; i++) {
       try (NDArray image = x.get(new NDIndex("{}:{}", i, i + 1))) {
-        images.add(convolve(image, w, b));
+        images.add(convolve(image, w, b, stride, pad));
       }
     }
     NDArray out = NDArrays.concat(images);
@@ -70,10 +83,9 @@ public final class Ops {
     return out;
   }
 
-  private static NDArray convolve(NDArray x, NDArray w, NDArray b) {
-    long k = w.getShape().get(2);
-    long pad = k / 2;
-    return Conv2d.conv2d(x, w, b, new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1), 1)
+  private static NDArray convolve(NDArray x, NDArray w, NDArray b, long stride, long pad) {
+    return Conv2d.conv2d(
+            x, w, b, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1)
         .singletonOrThrow();
   }
 }
