@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,6 +18,7 @@ import org.hartbatch.hart.io.SafeTensorsWriter;
 import org.hartbatch.hart.io.WeightSource;
 import org.hartbatch.hart.text.Qwen2Checkpoint;
 import org.hartbatch.hart.text.Qwen2Config;
+import org.hartbatch.hart.text.Qwen2TestDirs;
 import org.hartbatch.hart.text.TextEncoders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,23 +106,8 @@ class CheckpointDirectoryRenderTest {
   /** A Hugging Face Qwen2 directory: config, tokenizer files and float32 safetensors. */
   private static void writeTextEncoder(Qwen2Config c, long seed, Path dir) throws IOException {
     Files.createDirectories(dir);
-    ObjectNode config = JSON.createObjectNode();
-    config.put("model_type", "qwen2");
-    config.put("vocab_size", c.vocabSize());
-    config.put("hidden_size", c.hiddenSize());
-    config.put("num_hidden_layers", c.numHiddenLayers());
-    config.put("num_attention_heads", c.numAttentionHeads());
-    config.put("num_key_value_heads", c.numKeyValueHeads());
-    config.put("intermediate_size", c.intermediateSize());
-    config.put("rope_theta", c.ropeTheta());
-    config.put("rms_norm_eps", c.rmsNormEps());
-    config.put("hidden_act", "silu");
-    Files.writeString(dir.resolve("config.json"), config.toPrettyString());
-    for (String name : List.of("tokenizer.json", "tokenizer_config.json")) {
-      try (InputStream in = TextEncoders.class.getResourceAsStream("tiny/" + name)) {
-        Files.write(dir.resolve(name), in.readAllBytes());
-      }
-    }
+    Qwen2TestDirs.writeConfig(dir, c);
+    Qwen2TestDirs.writeTinyTokenizer(dir);
     try (NDManager manager = NDManager.newBaseManager()) {
       SafeTensorsWriter.write(
           dir.resolve("model.safetensors"), Qwen2Checkpoint.random(c, seed, manager));

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hartbatch.hart.io.CheckpointException;
+import org.hartbatch.hart.io.SafeTensorsWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,7 @@ class Qwen2CheckpointTest {
   void aSingleFileDirectoryEncodesLikeTheInMemoryModel(@TempDir Path dir) throws Exception {
     try (NDManager manager = NDManager.newBaseManager()) {
       Qwen2TestDirs.writeConfig(dir, CONFIG);
-      Qwen2TestDirs.writeSafetensors(
+      SafeTensorsWriter.write(
           dir.resolve("model.safetensors"), Qwen2Checkpoint.random(CONFIG, 5, manager));
       Qwen2TestDirs.writeTinyTokenizer(dir);
     }
@@ -48,8 +49,8 @@ class Qwen2CheckpointTest {
       first.keySet().forEach(name -> weightMap.put(name, "model-00001-of-00002.safetensors"));
       second.keySet().forEach(name -> weightMap.put(name, "model-00002-of-00002.safetensors"));
       Qwen2TestDirs.writeConfig(dir, CONFIG);
-      Qwen2TestDirs.writeSafetensors(dir.resolve("model-00001-of-00002.safetensors"), first);
-      Qwen2TestDirs.writeSafetensors(dir.resolve("model-00002-of-00002.safetensors"), second);
+      SafeTensorsWriter.write(dir.resolve("model-00001-of-00002.safetensors"), first);
+      SafeTensorsWriter.write(dir.resolve("model-00002-of-00002.safetensors"), second);
       Files.writeString(
           dir.resolve("model.safetensors.index.json"),
           new ObjectMapper().writeValueAsString(Map.of("weight_map", weightMap)));
@@ -74,7 +75,7 @@ class Qwen2CheckpointTest {
       Map<String, NDArray> tensors = Qwen2Checkpoint.random(CONFIG, 5, manager);
       tensors.remove("layers.1.self_attn.k_proj.bias");
       Qwen2TestDirs.writeConfig(dir, CONFIG);
-      Qwen2TestDirs.writeSafetensors(dir.resolve("model.safetensors"), tensors);
+      SafeTensorsWriter.write(dir.resolve("model.safetensors"), tensors);
       CheckpointException e =
           assertThrows(CheckpointException.class, () -> Qwen2Checkpoint.load(dir, manager));
       assertTrue(
@@ -88,7 +89,7 @@ class Qwen2CheckpointTest {
     try (NDManager manager = NDManager.newBaseManager()) {
       Qwen2TestDirs.writeConfig(dir, CONFIG);
       Qwen2Config wider = new Qwen2Config(512, 32, 2, 4, 2, 96, 1e6, 1e-6);
-      Qwen2TestDirs.writeSafetensors(
+      SafeTensorsWriter.write(
           dir.resolve("model.safetensors"), Qwen2Checkpoint.random(wider, 5, manager));
       CheckpointException e =
           assertThrows(CheckpointException.class, () -> Qwen2Checkpoint.load(dir, manager));
