@@ -36,7 +36,7 @@ final class AdaLnResBlock {
   NDArray forward(NDArray x_NW, NDArray siluY_NW) {
     try (NDArray modulation = Ops.linear(siluY_NW, adaWeight, adaBias);
         NDList chunks = modulation.split(3, 1);
-        NDArray normed = Ops.layerNorm(x_NW, lnWeight, lnBias, EPS);
+        NDArray normed = Ops.inFloat32(x_NW, x -> Ops.layerNorm(x, lnWeight, lnBias, EPS));
         NDArray modulated = modulate(normed, chunks.get(0), chunks.get(1));
         NDArray h0 = Ops.linear(modulated, w0, b0);
         NDArray a0 = Ops.silu(h0);

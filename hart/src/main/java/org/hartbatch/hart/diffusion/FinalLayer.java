@@ -32,7 +32,8 @@ final class FinalLayer {
   NDArray forward(NDArray x_NW, NDArray siluY_NW) {
     try (NDArray modulation = Ops.linear(siluY_NW, adaWeight, adaBias);
         NDList chunks = modulation.split(2, 1);
-        NDArray normed = Ops.layerNorm(x_NW, ones, zeros, AdaLnResBlock.EPS);
+        NDArray normed =
+            Ops.inFloat32(x_NW, x -> Ops.layerNorm(x, ones, zeros, AdaLnResBlock.EPS));
         NDArray modulated = AdaLnResBlock.modulate(normed, chunks.get(0), chunks.get(1))) {
       return Ops.linear(modulated, weight, bias);
     }

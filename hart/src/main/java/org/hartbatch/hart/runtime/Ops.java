@@ -26,6 +26,20 @@ public final class Ops {
     }
   }
 
+  /**
+   * {@code f(x)} evaluated in float32 when {@code x} is float16 (as the reference's autocast does
+   * for norms and softmax), the result cast back to float16.
+   */
+  public static NDArray inFloat32(NDArray x, java.util.function.UnaryOperator<NDArray> f) {
+    if (x.getDataType() != ai.djl.ndarray.types.DataType.FLOAT16) {
+      return f.apply(x);
+    }
+    try (NDArray wide = x.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        NDArray result = f.apply(wide)) {
+      return result.toType(ai.djl.ndarray.types.DataType.FLOAT16, false);
+    }
+  }
+
   /** LayerNorm over the last axis with biased variance. */
   public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, float eps) {
     return LayerNorm.layerNorm(x, new Shape(x.getShape().tail()), gamma, beta, eps)

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -298,16 +299,103 @@ public final class HartTransformer implements AutoCloseable {
       }
       NDArray x = x_GnC;
       try (NDScope scope = new NDScope()) {
-        Rotary rotary = rotary(stage, context, manager);
-        for (int i = 0; i < blocks.size(); i++) {
-          x = blocks.get(i).forward(x, rotary, caches.get(i), null);
-        }
+        x =
+            stage == 0
+                ? runContextStage(x_GnC)
+                : runBlocks(x, rotary(stage, context, manager), caches);
         NDScope.unregister(x);
       }
       NDScope.register(x); // hand it to the caller's scope, if there is one
       nextStage++;
       return x;
     }
+
+    /**
+     * Stage 0 on the conditional rows only: the unconditional rows are the same for every request
+     * (zero context, zero positions), so their keys, values and outputs come from {@link
+     * #unconditionalContext}, computed once per model, and are copied into the cache.
+     */
+    private NDArray runContextStage(NDArray x_GTC) {
+      int b = context.batch();
+      NDArray cond = x_GTC.get(new NDIndex(":{}", b));
+      long[][] condPositions = java.util.Arrays.copyOf(context.positions_GT(), b);
+      Rotary rotary = Rotary.context(manager, condPositions, config.headDim());
+      List<KvCache> condCaches = new ArrayList<>();
+      for (int i = 0; i < blocks.size(); i++) {
+        condCaches.add(
+            new KvCache(
+                manager,
+                b,
+                config.numHeads(),
+                config.contextTokens(),
+                config.headDim(),
+                cond.getDataType()));
+      }
+      NDArray hidden = runBlocks(cond, rotary, condCaches);
+      UnconditionalContext shared = unconditionalContext();
+      for (int i = 0; i < blocks.size(); i++) {
+        caches
+            .get(i)
+            .append(
+                NDArrays.concat(
+                    new NDList(condCaches.get(i).keys(), shared.keys().get(i).repeat(0, b))),
+                NDArrays.concat(
+                    new NDList(condCaches.get(i).values(), shared.values().get(i).repeat(0, b))));
+      }
+      return NDArrays.concat(new NDList(hidden, shared.hidden_1TC().repeat(0, b)));
+    }
+  }
+
+  private NDArray runBlocks(NDArray x, Rotary rotary, List<KvCache> blockCaches) {
+    for (int i = 0; i < blocks.size(); i++) {
+      x = blocks.get(i).forward(x, rotary, blockCaches.get(i), null);
+    }
+    return x;
+  }
+
+  /**
+   * Stage-0 keys and values ({@code [1, H, T, dh]} per block) and output of an unconditional row.
+   */
+  private record UnconditionalContext(
+      List<NDArray> keys, List<NDArray> values, NDArray hidden_1TC) {}
+
+  private UnconditionalContext unconditional;
+
+  /** The unconditional row's stage 0: {@code context_embed(0) + lvl[0]} at position 0, once. */
+  private synchronized UnconditionalContext unconditionalContext() {
+    if (unconditional == null) {
+      try (NDScope scope = new NDScope()) {
+        NDArray zeros = manager.zeros(new Shape(1, config.contextTokens(), config.contextDim()));
+        NDArray embedded =
+            contextEmbed.apply(contextNorm == null ? zeros : contextNorm.apply(zeros));
+        NDArray x = embedded.add(levels.level(0));
+        List<KvCache> caches = new ArrayList<>();
+        for (int i = 0; i < blocks.size(); i++) {
+          caches.add(
+              new KvCache(
+                  manager,
+                  1,
+                  config.numHeads(),
+                  config.contextTokens(),
+                  config.headDim(),
+                  x.getDataType()));
+        }
+        Rotary rotary =
+            Rotary.context(manager, new long[1][config.contextTokens()], config.headDim());
+        NDArray hidden = runBlocks(x, rotary, caches);
+        List<NDArray> keys = new ArrayList<>();
+        List<NDArray> values = new ArrayList<>();
+        for (KvCache cache : caches) {
+          keys.add(cache.keys().duplicate());
+          values.add(cache.values().duplicate());
+        }
+        unconditional = new UnconditionalContext(List.copyOf(keys), List.copyOf(values), hidden);
+        NDScope.unregister(new NDList(keys));
+        NDScope.unregister(new NDList(values));
+        NDScope.unregister(hidden);
+      }
+    }
+    return unconditional;
   }
 
   @Override

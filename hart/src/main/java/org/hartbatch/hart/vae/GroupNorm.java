@@ -3,10 +3,12 @@ package org.hartbatch.hart.vae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.hartbatch.hart.io.Parameters;
+import org.hartbatch.hart.runtime.Ops;
 
 /**
  * GroupNorm with 32 groups of consecutive channels, biased variance, eps 1e-6 and a per-channel
- * affine. Statistics come from the engine's batch-norm kernel run over {@code [1, B·G, rest]}.
+ * affine. Statistics come from the engine's batch-norm kernel run over {@code [1, B·G, rest]}, in
+ * float32 also for float16 input (as under the reference's autocast).
  */
 final class GroupNorm {
   static final int GROUPS = 32;
@@ -21,6 +23,18 @@ final class GroupNorm {
   }
 
   NDArray forward(NDArray x_BCHW) {
+    long channels = x_BCHW.getShape().get(1);
+    // shaped per call, not once at binding, so that trained weights get their gradients
+    try (NDArray normed = Ops.inFloat32(x_BCHW, GroupNorm::normalize);
+        NDArray weight_1C11 = weight_C.reshape(1, channels, 1, 1);
+        NDArray bias_1C11 = bias_C.reshape(1, channels, 1, 1);
+        NDArray scaled = normed.mul(weight_1C11)) {
+      return scaled.add(bias_1C11);
+    }
+  }
+
+  /** Zero mean, unit variance per group of {@code C/32} channels of each image. */
+  private static NDArray normalize(NDArray x_BCHW) {
     Shape shape = x_BCHW.getShape();
     long groups = shape.get(0) * GROUPS;
     var manager = x_BCHW.getManager();
@@ -33,13 +47,8 @@ final class GroupNorm {
             grouped
                 .getNDArrayInternal()
                 .batchNorm(grouped, mean, var, gamma, beta, 1, 0.1f, EPS, true)
-                .singletonOrThrow();
-        NDArray unflat = normed.reshape(shape);
-        // shaped per call, not once at binding, so that trained weights get their gradients
-        NDArray weight_1C11 = weight_C.reshape(1, shape.get(1), 1, 1);
-        NDArray bias_1C11 = bias_C.reshape(1, shape.get(1), 1, 1);
-        NDArray scaled = unflat.mul(weight_1C11)) {
-      return scaled.add(bias_1C11);
+                .singletonOrThrow(); ) {
+      return normed.reshape(shape);
     }
   }
 }

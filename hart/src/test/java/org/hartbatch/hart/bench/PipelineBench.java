@@ -1,0 +1,135 @@
+package org.hartbatch.hart.bench;
+
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hartbatch.hart.pipeline.BuiltinModel;
+import org.hartbatch.hart.pipeline.GenerationRequest;
+import org.hartbatch.hart.pipeline.GenerationResult;
+import org.hartbatch.hart.pipeline.HartPipeline;
+import org.hartbatch.hart.pipeline.PipelineOptions;
+import org.hartbatch.hart.pipeline.PngImages;
+import org.hartbatch.hart.transformer.HartTransformerConfig;
+import org.hartbatch.hart.vae.VaeConfig;
+
+/**
+ * Text-to-PNG throughput of {@link HartPipeline} with a built-in model at several batch sizes:
+ * images/s, the time split by phase, and achieved GFLOP/s against the spec's cost model (§9) and
+ * the engine's fp32 matmul peak measured in the same run. Not a test. Run it with one intra-op
+ * thread: GFLOP per CPU-second is then comparable with the single-thread peak, and stays meaningful
+ * while other processes share the machine.
+ *
+ * <p>Args: {@code MODEL [BATCH...]}, e.g. {@code mid 1 4 16}. Every batch size runs once after a
+ * warm-up at batch 1; prompts and seeds differ per image.
+ */
+public final class PipelineBench {
+
+  public static void main(String[] args) throws Exception {
+    BuiltinModel model = BuiltinModel.named(args.length > 0 ? args[0] : "tiny");
+    List<Integer> batches = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      batches.add(Integer.parseInt(args[i]));
+    }
+    if (batches.isEmpty()) {
+      batches = List.of(1, 4, 16, 32);
+    }
+    double peak;
+    try (NDManager manager = NDManager.newBaseManager()) {
+      peak = CoreBench.matmulPeakGflops(manager);
+    }
+    System.out.printf(
+        "model %s, %d px; DJL fp32 matmul peak %.1f GFLOP/s%n",
+        model.spec(), model.imageSize(), peak);
+    int maxBatch = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
+    try (HartPipeline hart =
+        HartPipeline.open(model.spec(), PipelineOptions.defaults().withMaxBatch(maxBatch))) {
+      hart.generate(requests(1, 1000));
+      System.out.println(
+          "| batch | images/s | CPU s/image | GFLOP/image (model) | GFLOP/CPU-s | % of peak |"
+              + " phase split, wall s |");
+      System.out.println("|---|---|---|---|---|---|---|");
+      for (int b : batches) {
+        long t0 = System.nanoTime();
+        long cpu0 = cpuNanos();
+        List<GenerationResult> results = hart.generate(requests(b, b * 7919L));
+        long png = System.nanoTime();
+        for (GenerationResult r : results) {
+          PngImages.encode(r.image(), Map.of());
+        }
+        long end = System.nanoTime();
+        double cpuSeconds = (cpuNanos() - cpu0) / 1e9;
+        Map<String, Long> phases = new LinkedHashMap<>(results.get(0).timingsNanos());
+        phases.put("png", end - png);
+        double seconds = (end - t0) / 1e9;
+        double gflop = 2 * macs(model, b) / 1e9;
+        StringBuilder split = new StringBuilder();
+        phases.forEach((k, v) -> split.append(String.format("%s %.2f; ", k, v / 1e9)));
+        System.out.printf(
+            "| %d | %.3f | %.2f | %.2f | %.1f | %.0f%% | %s|%n",
+            b,
+            b / seconds,
+            cpuSeconds / b,
+            gflop / b,
+            gflop / cpuSeconds,
+            100 * gflop / cpuSeconds / peak,
+            split);
+      }
+    }
+  }
+
+  /** CPU time of the whole process: steadier than wall time on a shared machine. */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static List<GenerationRequest> requests(int count, long seed) {
+    List<GenerationRequest> out = new ArrayList<>();
+    String[] words = {"red", "boat", "tree", "house", "sky", "cat", "river", "mountain"};
+    for (int i = 0; i < count; i++) {
+      String prompt =
+          "a " + words[i % words.length] + " and a " + words[(i * 3 + 1) % words.length];
+      out.add(GenerationRequest.of(prompt, seed + i));
+    }
+    return out;
+  }
+
+  /**
+   * Spec §9.1 MACs of one batch of {@code b} images, as this port computes it: the transformer over
+   * {@code G = 2b} sequences (head at stage 0 on the last position only), the residual diffusion (8
+   * steps over {@code G·P²} rows) and the decoder per image. Text encoding is not counted.
+   */
+  static double macs(BuiltinModel model, int b) {
+    HartTransformerConfig t = HartTransformerConfig.from(model.transformerConfig());
+    double c = t.embedDim();
+    double f = t.ffnHidden();
+    double v = model.vocab();
+    double g = 2.0 * b;
+    double transformer = g * t.contextTokens() * t.contextDim() * c;
+    for (int s = 0; s < t.stages(); s++) {
+      double nq = t.queries(s);
+      double nkv = t.keysThrough(s);
+      transformer +=
+          g
+              * (t.depth() * (nq * (4 * c * c + 3 * c * f) + 2 * nq * nkv * c)
+                  + (s == 0 ? 1 : nq) * c * v);
+    }
+    double w = model.diffusionWidth();
+    double cv = model.latentChannels();
+    double md =
+        cv * w
+            + 256 * w
+            + w * w
+            + c * w
+            + model.diffusionDepth() * 5 * w * w
+            + 2 * w * w
+            + 2 * cv * w;
+    double side = t.latentSide();
+    double diffusion = 8 * g * side * side * md;
+    double decoder = b * CoreBench.decoderMacs(VaeConfig.from(model.vaeConfig()), t.latentSide());
+    return transformer + diffusion + decoder;
+  }
+}
