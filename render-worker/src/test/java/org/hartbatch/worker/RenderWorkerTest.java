@@ -133,7 +133,9 @@ class RenderWorkerTest {
       fixture.send(jobs);
       // An earlier owner reserved offsets 0-2 and stored the image of job 1, then died.
       Reservations.commit(kafka, fixture.group(), fixture.topics().jobs().name(), 0, 0, 3);
-      byte[] earlier = new org.hartbatch.worker.pipeline.PngEncoder(1).encode(1, 1, new byte[3]);
+      byte[] earlier =
+          org.hartbatch.hart.pipeline.PngImages.encode(
+              new org.hartbatch.hart.pipeline.GeneratedImage(1, 1, new float[3]), Map.of());
       fixture.store().putImage(jobs.get(1), "1", earlier).join();
 
       WorkerFixture.Running worker =
@@ -159,7 +161,9 @@ class RenderWorkerTest {
       RenderJob otherModel = jobs.get(0).toBuilder().model("hart-0.7b-1024px").build();
       RenderJob storedDifferently = jobs.get(1);
       RenderJob keyTaken = jobs.get(2);
-      byte[] earlier = new org.hartbatch.worker.pipeline.PngEncoder(1).encode(1, 1, new byte[3]);
+      byte[] earlier =
+          org.hartbatch.hart.pipeline.PngImages.encode(
+              new org.hartbatch.hart.pipeline.GeneratedImage(1, 1, new float[3]), Map.of());
       // A render of the same job that differs in its bytes, e.g. from another GPU.
       fixture.store().putImage(storedDifferently, "1", earlier).join();
       // Something else under the key of another job.

@@ -3,6 +3,7 @@ package org.hartbatch.worker;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -72,15 +73,25 @@ class WorkerApplicationTest {
     assertEquals("hartbatch-images", event.bucket());
     assertEquals(64, event.width());
 
-    given()
-        .when()
-        .get("/q/metrics")
-        .then()
-        .statusCode(200)
-        .body(containsString("hartbatch_worker_jobs_total{outcome=\"succeeded\"} 1.0"))
-        .body(containsString("hartbatch_worker_batch_size_bucket"))
-        .body(containsString("hartbatch_worker_render_seconds_count"))
-        .body(containsString("hartbatch_worker_consumer_lag"));
+    String metrics = awaitMetric("hartbatch_worker_consumer_lag{partition=");
+    assertTrue(metrics.contains("hartbatch_worker_jobs_total{outcome=\"succeeded\"} 1.0"), metrics);
+    assertTrue(metrics.contains("hartbatch_worker_batch_size_bucket"), metrics);
+    assertTrue(metrics.contains("hartbatch_worker_render_seconds_count"), metrics);
+    assertTrue(metrics.contains("hartbatch_worker_native_memory_bytes"), metrics);
+  }
+
+  /** The Prometheus page once it shows {@code line} (lag is sampled once a second). */
+  private static String awaitMetric(String line) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    String page;
+    while (!(page = given().when().get("/q/metrics").then().statusCode(200).extract().asString())
+        .contains(line)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no " + line + " in\n" + page);
+      }
+      Thread.sleep(200);
+    }
+    return page;
   }
 
   private static void awaitReady() throws InterruptedException {

@@ -11,6 +11,7 @@ import org.hartbatch.ops.testing.LocalKafkaExtension;
 import org.hartbatch.ops.testing.LocalS3;
 import org.hartbatch.ops.testing.LocalS3Extension;
 import org.hartbatch.worker.pipeline.WorkerSettings;
+import org.hartbatch.worker.render.HartRenderer;
 import org.hartbatch.worker.render.RenderRequest;
 import org.hartbatch.worker.render.Renderer;
 import org.hartbatch.worker.render.SyntheticRenderer;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <ul>
  *   <li>(a) system overhead: jobs/s end to end with a zero-cost renderer and 16x16 images;
  *   <li>(b) pipeline efficiency: the worker's steady-state images/s with a fixed-cost renderer,
- *       divided by the images/s of the same renderer called in a bare loop at the same batch size.
+ *       divided by the images/s of the same renderer called in a bare loop at the same batch size;
+ *   <li>(c) the same with the HART pipeline and its built-in model.
  * </ul>
  */
 @ExtendWith({LocalKafkaExtension.class, LocalS3Extension.class})
@@ -40,12 +42,17 @@ class WorkerBenchmark {
   private static final Duration COST_PER_IMAGE =
       Duration.ofMillis(Integer.getInteger("bench.efficiency.image-ms", 5));
 
+  private static final int HART_BATCH = Integer.getInteger("bench.hart.batch", 4);
+  private static final int HART_BATCHES = Integer.getInteger("bench.hart.batches", 6);
+  private static final String HART_MODEL = "hart-0.7b-1024px";
+
   private final List<String> report = new ArrayList<>();
 
   @Test
   void run(LocalKafka kafka, LocalS3 s3) throws Exception {
     overhead(kafka, s3);
     efficiency(kafka, s3);
+    hartEfficiency(kafka, s3);
     Path out = Path.of("target", "worker-benchmark.md");
     Files.write(out, report);
     report.forEach(System.out::println);
@@ -60,15 +67,24 @@ class WorkerBenchmark {
               .maxBatch(OVERHEAD_BATCH)
               .maxWait(Duration.ofMillis(20))
               .build();
+      long cpuStart = processCpuNanos();
       double jobsPerSecond =
           steadyRate(
               fixture.start(settings, WorkerFixture.renderer(Duration.ZERO)),
               OVERHEAD_JOBS,
               OVERHEAD_BATCH);
+      double cpuMsPerJob = (processCpuNanos() - cpuStart) / 1e6 / OVERHEAD_JOBS;
       report.add(
           String.format(
-              "(a) system overhead: %d jobs, batch %d, 16x16 PNG, zero-cost renderer: %.0f jobs/s",
-              OVERHEAD_JOBS, OVERHEAD_BATCH, jobsPerSecond));
+              "(a) system overhead: %d jobs, batch %d, 16x16 PNG, zero-cost renderer: %.0f jobs/s;"
+                  + " %.2f CPU ms per job for the whole JVM (worker, Kafka broker, S3 server),"
+                  + " i.e. at most %.0f jobs/s on %d dedicated cores",
+              OVERHEAD_JOBS,
+              OVERHEAD_BATCH,
+              jobsPerSecond,
+              cpuMsPerJob,
+              Runtime.getRuntime().availableProcessors() * 1000 / cpuMsPerJob,
+              Runtime.getRuntime().availableProcessors()));
     }
   }
 
@@ -96,6 +112,41 @@ class WorkerBenchmark {
               worker,
               worker / bare));
     }
+  }
+
+  /** (c): (b) with the real HART pipeline and its built-in model. */
+  private void hartEfficiency(LocalKafka kafka, LocalS3 s3) throws Exception {
+    int jobs = HART_BATCH * HART_BATCHES;
+    double bare;
+    try (Renderer renderer = hart()) {
+      renderer.load();
+      bare = bareLoop(renderer, HART_BATCH, HART_BATCHES);
+    }
+    try (WorkerFixture fixture = new WorkerFixture(kafka, s3, "bench-hart", 4)) {
+      fixture.send(
+          fixture.jobs("bench-c", jobs).stream()
+              .map(job -> job.toBuilder().model(HART_MODEL).build())
+              .toList());
+      WorkerSettings settings =
+          fixture.settings("bench-c").maxBatch(HART_BATCH).maxWait(Duration.ofMillis(20)).build();
+      double worker = steadyRate(fixture.start(settings, hart()), jobs, HART_BATCH);
+      report.add(
+          String.format(
+              "(c) pipeline efficiency with HART builtin:tiny (128 px, CPU): batch %d, %d batches:"
+                  + " bare loop %.2f images/s, worker %.2f images/s, efficiency %.3f",
+              HART_BATCH, HART_BATCHES, bare, worker, worker / bare));
+    }
+  }
+
+  private static Renderer hart() {
+    return new HartRenderer(
+        Optional.empty(), Optional.empty(), HART_MODEL, Optional.empty(), HART_BATCH);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static Renderer fixedCost() {

@@ -320,7 +320,6 @@ public final class WorkerFixture implements AutoCloseable {
           Duration.ofMillis(100),
           Duration.ofMillis(500),
           2,
-          1,
           topics,
           Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000"),
           Map.of());

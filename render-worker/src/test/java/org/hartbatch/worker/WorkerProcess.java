@@ -53,6 +53,7 @@ final class WorkerProcess implements AutoCloseable {
     command.add("-Dhartbatch.store.path-style=true");
     command.add("-Dhartbatch.store.access-key-id=" + store.accessKeyId());
     command.add("-Dhartbatch.store.secret-access-key=" + store.secretAccessKey());
+    command.add("-Dhartbatch.worker.renderer=synthetic");
     command.add("-Dhartbatch.worker.synthetic.width=" + WorkerFixture.MODEL.width());
     command.add("-Dhartbatch.worker.synthetic.height=" + WorkerFixture.MODEL.height());
     settings.forEach((key, value) -> command.add("-D" + key + "=" + value));

@@ -83,7 +83,7 @@ public final class HartPipeline implements AutoCloseable {
     if (modelSpec == null || modelSpec.isBlank()) {
       throw new IllegalArgumentException("model spec must name builtin:<name> or a directory");
     }
-    NDManager manager = NDManager.newBaseManager();
+    NDManager manager = NDManager.newBaseManager(options.runtime().device());
     try {
       return modelSpec.startsWith(BuiltinModel.SPEC_PREFIX)
           ? openBuiltin(BuiltinModel.named(modelSpec), options, manager)
@@ -180,14 +180,15 @@ public final class HartPipeline implements AutoCloseable {
               + transformerConfig.contextTokens());
     }
     HartTransformer transformer =
-        HartTransformer.load(transformerConfig, transformerWeights, manager, options.computeType());
+        HartTransformer.load(
+            transformerConfig, transformerWeights, manager, options.runtime().computeType());
     SimpleMlpAdaLn net =
         SimpleMlpAdaLn.load(
             transformerWeights,
             DiffusionConfig.from(transformerConfigFile, vaeConfig.zChannels()),
             manager,
-            options.computeType());
-    HartVae vae = HartVae.load(vaeWeights, vaeConfig, manager, options.computeType());
+            options.runtime().computeType());
+    HartVae vae = HartVae.load(vaeWeights, vaeConfig, manager, options.runtime().computeType());
     int imageSize = transformerConfig.latentSide() * vaeConfig.downsampling();
     ModelInfo info =
         builtinInfo != null

@@ -66,7 +66,8 @@ public final class TopKTopPSampler implements TokenSampler {
             .add(gumbel)
             .div((float) stage.gumbelTemperature())
             .softmax(-1);
-    return new SampledTokens(indices, soft.matMul(codebook_VCv));
+    return new SampledTokens(
+        indices, soft.toType(codebook_VCv.getDataType(), false).matMul(codebook_VCv));
   }
 
   /** Sets every entry below its row's threshold to -inf (DJL's where does not broadcast). */

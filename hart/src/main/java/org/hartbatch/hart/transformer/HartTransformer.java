@@ -102,6 +102,11 @@ public final class HartTransformer implements AutoCloseable {
     return shape.get(shape.dimension() - 1);
   }
 
+  /** The type the weights were loaded in (float32, or float16 on CUDA). */
+  public DataType computeType() {
+    return contextEmbed.weight().getDataType();
+  }
+
   public HartTransformerConfig config() {
     return config;
   }
@@ -249,13 +254,14 @@ public final class HartTransformer implements AutoCloseable {
 
   private Rotary rotary(int stage, GuidedContext context, NDManager m) {
     return stage == 0
-        ? Rotary.context(m, context.positions_GT(), config.headDim())
+        ? Rotary.context(m, context.positions_GT(), config.headDim(), computeType())
         : Rotary.image(
             m,
             config.patchNum(stage),
             config.latentSide(),
             context.imageOffsets(),
-            config.headDim());
+            config.headDim(),
+            computeType());
   }
 
   /** One generation's pass through the stages in order, keeping keys and values across them. */
@@ -319,7 +325,7 @@ public final class HartTransformer implements AutoCloseable {
       int b = context.batch();
       NDArray cond = x_GTC.get(new NDIndex(":{}", b));
       long[][] condPositions = java.util.Arrays.copyOf(context.positions_GT(), b);
-      Rotary rotary = Rotary.context(manager, condPositions, config.headDim());
+      Rotary rotary = Rotary.context(manager, condPositions, config.headDim(), computeType());
       List<KvCache> condCaches = new ArrayList<>();
       for (int i = 0; i < blocks.size(); i++) {
         condCaches.add(
@@ -365,7 +371,8 @@ public final class HartTransformer implements AutoCloseable {
   private synchronized UnconditionalContext unconditionalContext() {
     if (unconditional == null) {
       try (NDScope scope = new NDScope()) {
-        NDArray zeros = manager.zeros(new Shape(1, config.contextTokens(), config.contextDim()));
+        NDArray zeros =
+            manager.zeros(new Shape(1, config.contextTokens(), config.contextDim()), computeType());
         NDArray embedded =
             contextEmbed.apply(contextNorm == null ? zeros : contextNorm.apply(zeros));
         NDArray x = embedded.add(levels.level(0));
@@ -381,7 +388,8 @@ public final class HartTransformer implements AutoCloseable {
                   x.getDataType()));
         }
         Rotary rotary =
-            Rotary.context(manager, new long[1][config.contextTokens()], config.headDim());
+            Rotary.context(
+                manager, new long[1][config.contextTokens()], config.headDim(), computeType());
         NDArray hidden = runBlocks(x, rotary, caches);
         List<NDArray> keys = new ArrayList<>();
         List<NDArray> values = new ArrayList<>();

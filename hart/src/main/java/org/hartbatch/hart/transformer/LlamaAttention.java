@@ -12,8 +12,13 @@ import org.hartbatch.hart.io.Parameters;
  * each other; an additive bias is only used by the cache-free formulation.
  */
 public final class LlamaAttention {
-  /** Upper bound on the elements of one score block; queries are processed in chunks below it. */
-  private static final long SCORE_BLOCK_ELEMENTS = 1L << 25;
+  /**
+   * Upper bound on the elements of one score block ({@code G·H·chunk·keys}); queries are processed
+   * in chunks below it, since DJL has no fused attention. System property {@code
+   * hart.attention.maxScores}; the default (2^27, 512 MiB in fp32) keeps the last 1024 px stage
+   * within a few GiB per batch.
+   */
+  static volatile long scoreBlockElements = Long.getLong("hart.attention.maxScores", 1L << 27);
 
   private final Linear qkv;
   private final Linear proj;
@@ -58,7 +63,7 @@ public final class LlamaAttention {
     long n = q_GHnd.getShape().get(2);
     long m = k_GHmd.getShape().get(2);
     NDArray kT = k_GHmd.transpose(0, 1, 3, 2);
-    long chunk = Math.max(1, Math.min(n, SCORE_BLOCK_ELEMENTS / (g * heads * m)));
+    long chunk = Math.max(1, Math.min(n, scoreBlockElements / (g * heads * m)));
     NDList outputs = new NDList();
     for (long start = 0; start < n; start += chunk) {
       long end = Math.min(n, start + chunk);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
@@ -30,7 +31,7 @@ public record Rotary(NDArray cos, NDArray sinSigned) {
   }
 
   /** 1-D tables for context tokens: {@code positions[g][t]} are the guided position ids. */
-  public static Rotary context(NDManager manager, long[][] positions, int headDim) {
+  public static Rotary context(NDManager manager, long[][] positions, int headDim, DataType type) {
     int rows = positions.length;
     int tokens = positions[0].length;
     int half = headDim / 2;
@@ -47,7 +48,7 @@ public record Rotary(NDArray cos, NDArray sinSigned) {
         }
       }
     }
-    return fromAngles(manager, angles, rows, tokens, headDim);
+    return fromAngles(manager, angles, rows, tokens, headDim, type);
   }
 
   /**
@@ -55,7 +56,7 @@ public record Rotary(NDArray cos, NDArray sinSigned) {
    * lastPatch + offset[g]} in float32, in that order, with the same offset on both axes.
    */
   public static Rotary image(
-      NDManager manager, int patch, int lastPatch, long[] offsets, int headDim) {
+      NDManager manager, int patch, int lastPatch, long[] offsets, int headDim, DataType type) {
     int rows = offsets.length;
     int tokens = patch * patch;
     int quarter = headDim / 4;
@@ -79,7 +80,7 @@ public record Rotary(NDArray cos, NDArray sinSigned) {
         }
       }
     }
-    return fromAngles(manager, angles, rows, tokens, headDim);
+    return fromAngles(manager, angles, rows, tokens, headDim, type);
   }
 
   /** Tables of consecutive runs of tokens joined along the token axis. */
@@ -103,8 +104,9 @@ public record Rotary(NDArray cos, NDArray sinSigned) {
     return inv;
   }
 
+  /** Angles and cos/sin in float32, as the reference, then cast to the compute type. */
   private static Rotary fromAngles(
-      NDManager manager, float[] angles, int rows, int tokens, int headDim) {
+      NDManager manager, float[] angles, int rows, int tokens, int headDim, DataType type) {
     float[] cos = new float[angles.length];
     float[] sin = new float[angles.length];
     int half = headDim / 2;
@@ -114,6 +116,8 @@ public record Rotary(NDArray cos, NDArray sinSigned) {
       sin[i] = i % headDim < half ? -s : s;
     }
     Shape shape = new Shape(rows, 1, tokens, headDim);
-    return new Rotary(manager.create(cos, shape), manager.create(sin, shape));
+    return new Rotary(
+        manager.create(cos, shape).toType(type, false),
+        manager.create(sin, shape).toType(type, false));
   }
 }

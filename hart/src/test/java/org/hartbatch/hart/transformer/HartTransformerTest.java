@@ -74,6 +74,21 @@ class HartTransformerTest {
 
   @Test
   void everyStageMatchesTheReferenceWithTeacherForcing() throws Exception {
+    checkEveryStage();
+  }
+
+  @Test
+  void attentionInSmallQueryChunksGivesTheSameResults() throws Exception {
+    long bound = LlamaAttention.scoreBlockElements;
+    LlamaAttention.scoreBlockElements = 1000; // a few queries per chunk at every stage
+    try {
+      checkEveryStage();
+    } finally {
+      LlamaAttention.scoreBlockElements = bound;
+    }
+  }
+
+  private void checkEveryStage() throws Exception {
     HartTransformerConfig config = transformer.config();
     GuidedContext context =
         transformer.guide(stored("context"), Tensors.rows(stored("context_position_ids")));

@@ -2,6 +2,7 @@ package org.hartbatch.worker.app;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -48,11 +49,10 @@ public interface WorkerConfig {
 
   OptionalInt encodeThreads();
 
-  @WithDefault("3")
-  int pngCompression();
-
-  @WithDefault("synthetic")
+  @WithDefault("hart")
   RendererKind renderer();
+
+  Hart hart();
 
   Synthetic synthetic();
 
@@ -68,7 +68,23 @@ public interface WorkerConfig {
 
   /** Which {@link org.hartbatch.worker.render.Renderer} renders. */
   enum RendererKind {
+    HART,
     SYNTHETIC
+  }
+
+  /** The HART renderer. */
+  interface Hart {
+
+    /** Checkpoint directory ({@code llm/}, {@code tokenizer/}); empty: the built-in model. */
+    Optional<Path> modelDir();
+
+    /** Qwen2 text encoder directory; empty: the checkpoint's {@code text_encoder}. */
+    Optional<Path> textEncoderDir();
+
+    @WithDefault("hart-0.7b-1024px")
+    String modelName();
+
+    Optional<String> revision();
   }
 
   /** The synthetic renderer, for tests and benchmarks. */

@@ -18,6 +18,7 @@ import org.hartbatch.worker.pipeline.RenderWorker;
 import org.hartbatch.worker.pipeline.WorkerMetrics;
 import org.hartbatch.worker.pipeline.WorkerSettings;
 import org.hartbatch.worker.pipeline.WorkerStatus;
+import org.hartbatch.worker.render.HartRenderer;
 import org.hartbatch.worker.render.ModelInfo;
 import org.hartbatch.worker.render.Renderer;
 import org.hartbatch.worker.render.SyntheticRenderer;
@@ -89,7 +90,6 @@ public class WorkerService {
         config.storeBackoffMin(),
         config.storeBackoffMax(),
         config.encodeThreads().orElse(Runtime.getRuntime().availableProcessors()),
-        config.pngCompression(),
         Topics.from(key -> rawConfig.getOptionalValue(key, String.class)),
         config.kafka().consumer(),
         config.kafka().producer());
@@ -97,6 +97,15 @@ public class WorkerService {
 
   private Renderer renderer() {
     return switch (config.renderer()) {
+      case HART -> {
+        WorkerConfig.Hart hart = config.hart();
+        yield new HartRenderer(
+            hart.modelDir(),
+            hart.textEncoderDir(),
+            hart.modelName(),
+            hart.revision(),
+            config.maxBatch());
+      }
       case SYNTHETIC -> {
         WorkerConfig.Synthetic synthetic = config.synthetic();
         yield new SyntheticRenderer(

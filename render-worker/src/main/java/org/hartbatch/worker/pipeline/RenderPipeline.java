@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.hartbatch.hart.pipeline.PngImages;
 import org.hartbatch.protocol.RenderJob;
 import org.hartbatch.protocol.Sha256;
 import org.hartbatch.protocol.events.ErrorCode;
@@ -55,11 +56,11 @@ public final class RenderPipeline implements AutoCloseable {
   private final Outputs outputs;
   private final WorkerMetrics metrics;
   private final WorkerSettings settings;
-  private final PngEncoder png;
   private final BlockingQueue<Batch> toRender = new LinkedBlockingQueue<>();
   private final BlockingQueue<BatchOutcome> completed = new LinkedBlockingQueue<>();
   private final ExecutorService encoders;
   private final ScheduledExecutorService backoff;
+  private final Map<String, String> pngText;
   private final Thread renderThread;
   private final java.util.concurrent.atomic.AtomicLong lastStoreWarning =
       new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - STORE_WARNING_EVERY.toNanos());
@@ -77,7 +78,12 @@ public final class RenderPipeline implements AutoCloseable {
     this.outputs = outputs;
     this.metrics = metrics;
     this.settings = settings;
-    this.png = new PngEncoder(settings.pngCompression());
+    this.pngText =
+        Map.of(
+            "Software",
+            "HART Batch render worker",
+            "Source",
+            model.name() + " " + model.revision());
     this.encoders =
         Executors.newFixedThreadPool(settings.encodeThreads(), daemon("hartbatch-encode"));
     this.backoff = Executors.newSingleThreadScheduledExecutor(daemon("hartbatch-store-backoff"));
@@ -246,7 +252,7 @@ public final class RenderPipeline implements AutoCloseable {
     return CompletableFuture.supplyAsync(
             () -> {
               long encodeStart = System.nanoTime();
-              byte[] bytes = png.encode(image.width(), image.height(), image.rgb());
+              byte[] bytes = PngImages.encode(image.pixels(), pngText);
               metrics.encoded(System.nanoTime() - encodeStart);
               return bytes;
             },

@@ -330,10 +330,12 @@ public final class RenderWorker implements Runnable {
       return;
     }
     lagCheckedNanos = now;
-    long lag = 0;
+    Map<TopicPartition, Long> lag = new HashMap<>();
     for (TopicPartition partition : consumer.assignment()) {
-      OptionalLong partitionLag = consumer.currentLag(partition);
-      lag += partitionLag.orElse(0);
+      OptionalLong known = consumer.currentLag(partition);
+      if (known.isPresent()) {
+        lag.put(partition, known.getAsLong());
+      }
     }
     metrics.lag(lag);
   }

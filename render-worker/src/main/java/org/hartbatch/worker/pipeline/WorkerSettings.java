@@ -33,7 +33,6 @@ import org.hartbatch.protocol.topics.Topics;
  *     retries are exhausted
  * @param storeBackoffMax longest such wait
  * @param encodeThreads threads encoding PNGs
- * @param pngCompression zlib level of the PNGs
  * @param topics topic names
  * @param consumerOverrides further Kafka consumer properties, applied last
  * @param producerOverrides further Kafka producer properties, applied last
@@ -53,7 +52,6 @@ public record WorkerSettings(
     Duration storeBackoffMin,
     Duration storeBackoffMax,
     int encodeThreads,
-    int pngCompression,
     Topics topics,
     Map<String, String> consumerOverrides,
     Map<String, String> producerOverrides) {

@@ -1,23 +1,18 @@
 package org.hartbatch.worker.render;
 
+import org.hartbatch.hart.pipeline.GeneratedImage;
 import org.hartbatch.protocol.events.ErrorCode;
 
 /** The outcome of one row: an image, or a failure of that row alone. */
 public sealed interface RenderResult {
 
   /**
-   * Interleaved 8-bit RGB pixels, row-major.
+   * A rendered image.
    *
+   * @param pixels RGB in [0, 1], as the HART pipeline produces them
    * @param truncatedTokens prompt tokens dropped because the prompt was too long
    */
-  record Image(int width, int height, byte[] rgb, int truncatedTokens) implements RenderResult {
-    public Image {
-      if (rgb.length != width * height * 3) {
-        throw new IllegalArgumentException(
-            "rgb must hold " + width + "x" + height + "x3 bytes, had " + rgb.length);
-      }
-    }
-  }
+  record Image(GeneratedImage pixels, int truncatedTokens) implements RenderResult {}
 
   /** This row cannot be rendered; the other rows are not affected. */
   record Failed(ErrorCode code, String message) implements RenderResult {}

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
+import org.hartbatch.hart.pipeline.GeneratedImage;
 import org.hartbatch.protocol.events.ErrorCode;
 
 /**
@@ -64,20 +65,19 @@ public final class SyntheticRenderer implements Renderer {
   private RenderResult.Image paint(RenderRequest row) {
     int width = model.width();
     int height = model.height();
+    int pixels = width * height;
     long mix = row.seed() * 0x9E3779B97F4A7C15L ^ row.prompt().hashCode();
-    int r = (int) (mix & 0xFF);
-    int g = (int) (mix >>> 8 & 0xFF);
-    int b = (int) (mix >>> 16 & 0xFF);
-    byte[] rgb = new byte[width * height * 3];
-    int i = 0;
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        rgb[i++] = (byte) (r + x);
-        rgb[i++] = (byte) (g + y);
-        rgb[i++] = (byte) (b + x + y);
+    float[] rgb_CHW = new float[3 * pixels];
+    for (int c = 0; c < 3; c++) {
+      float base = (mix >>> (8 * c) & 0xFF) / 255f;
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          float ramp = (c == 0 ? x : c == 1 ? y : x + y) / (float) (width + height);
+          rgb_CHW[c * pixels + y * width + x] = (base + ramp) % 1f;
+        }
       }
     }
-    return new RenderResult.Image(width, height, rgb, 0);
+    return new RenderResult.Image(new GeneratedImage(width, height, rgb_CHW), 0);
   }
 
   private static void waitNanos(long nanos) {
