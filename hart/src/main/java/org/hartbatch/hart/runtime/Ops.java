@@ -19,18 +19,6 @@ public final class Ops {
     return Linear.linear(x, w, b).singletonOrThrow();
   }
 
-  /**
-   * {@code x · factor}, safe under autograd. {@code NDArray.mul(Number)} wraps the factor around a
-   * Java buffer that is released when the factor is closed, right after the product; autograd keeps
-   * the factor for the backward pass and may then read freed memory (random Inf or NaN gradients).
-   * Here the engine allocates the factor itself.
-   */
-  public static NDArray scale(NDArray x, float factor) {
-    try (NDArray f = x.getManager().full(new Shape(), factor, x.getDataType())) {
-      return x.mul(f);
-    }
-  }
-
   /** {@code x · sigmoid(x)}. */
   public static NDArray silu(NDArray x) {
     try (NDArray gate = Activation.sigmoid(x)) {
@@ -101,5 +89,27 @@ public final class Ops {
     return Conv2d.conv2d(
             x, w, b, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1)
         .singletonOrThrow();
+  }
+
+  /**
+   * A copy of an array made from Java data ({@code manager.create(float[])} and the like) whose
+   * memory PyTorch owns; the original is closed. The engine wraps Java buffers without copying, so
+   * once such an array is closed the garbage collector may free memory that autograd still reads in
+   * {@code backward}; arrays that can end up saved for a backward pass are made owned first.
+   */
+  public static NDArray owned(NDArray javaBacked) {
+    try (javaBacked) {
+      return javaBacked.duplicate();
+    }
+  }
+
+  /**
+   * {@code x · factor} with the factor as an engine-owned scalar: DJL's {@code mul(Number)} wraps
+   * the number in Java memory that may be freed before a backward pass reads it.
+   */
+  public static NDArray scaled(NDArray x, double factor) {
+    try (NDArray scalar = x.getManager().full(new Shape(), (float) factor, x.getDataType())) {
+      return x.mul(scalar);
+    }
   }
 }
