@@ -35,6 +35,7 @@ import org.hartbatch.worker.pipeline.RenderWorker;
 import org.hartbatch.worker.pipeline.WorkerMetrics;
 import org.hartbatch.worker.pipeline.WorkerSettings;
 import org.hartbatch.worker.pipeline.WorkerStatus;
+import org.hartbatch.worker.pipeline.WorkerStore;
 import org.hartbatch.worker.render.ModelInfo;
 import org.hartbatch.worker.render.Renderer;
 import org.hartbatch.worker.render.SyntheticRenderer;
@@ -125,7 +126,7 @@ public final class WorkerFixture implements AutoCloseable {
   public Running start(WorkerSettings settings, Renderer renderer) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     WorkerStatus status = new WorkerStatus();
-    ImageStore workerStore = ImageStore.create(storeConfig());
+    ImageStore workerStore = WorkerStore.open(storeConfig());
     RenderWorker worker =
         new RenderWorker(settings, renderer, workerStore, new WorkerMetrics(registry), status);
     Thread thread = new Thread(worker, "test-worker-" + settings.instanceId());
@@ -279,6 +280,7 @@ public final class WorkerFixture implements AutoCloseable {
     private Duration maxWait = Duration.ofMillis(50);
     private Duration grace = Duration.ofSeconds(10);
     private boolean staticMembership;
+    private Duration commitInterval = Duration.ofMillis(100);
 
     private Settings(String instanceId) {
       this.instanceId = instanceId;
@@ -299,6 +301,11 @@ public final class WorkerFixture implements AutoCloseable {
       return this;
     }
 
+    public Settings commitInterval(Duration interval) {
+      this.commitInterval = interval;
+      return this;
+    }
+
     public Settings staticMembership(boolean on) {
       this.staticMembership = on;
       return this;
@@ -314,6 +321,7 @@ public final class WorkerFixture implements AutoCloseable {
           maxWait,
           1,
           2,
+          commitInterval,
           Duration.ofSeconds(5),
           grace,
           1000,

@@ -32,6 +32,9 @@ public interface WorkerConfig {
   @WithDefault("2")
   int uploadingBatches();
 
+  @WithDefault("100ms")
+  Duration commitInterval();
+
   @WithDefault("60s")
   Duration expectedBatchTime();
 
