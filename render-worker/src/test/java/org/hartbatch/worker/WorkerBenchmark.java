@@ -135,14 +135,15 @@ class WorkerBenchmark {
               UnaryOperator.identity());
       report.add(
           String.format(
-              "(b) pipeline efficiency: batch %d, renderer cost %d ms/batch + %d ms/image, %d"
-                  + " rounds of %d batches, worker and bare loop alternating:%s",
-              EFFICIENCY_BATCH,
-              COST_PER_BATCH.toMillis(),
-              COST_PER_IMAGE.toMillis(),
-              EFFICIENCY_ROUNDS,
-              EFFICIENCY_BATCHES,
-              result));
+                  "(b) pipeline efficiency: batch %d, renderer cost %d ms/batch + %d ms/image, %d"
+                      + " rounds of %d batches, worker and bare loop alternating:%s",
+                  EFFICIENCY_BATCH,
+                  COST_PER_BATCH.toMillis(),
+                  COST_PER_IMAGE.toMillis(),
+                  EFFICIENCY_ROUNDS,
+                  EFFICIENCY_BATCHES,
+                  result)
+              + stageTimes(fixture));
     }
   }
 

@@ -35,7 +35,6 @@ import org.hartbatch.worker.pipeline.RenderWorker;
 import org.hartbatch.worker.pipeline.WorkerMetrics;
 import org.hartbatch.worker.pipeline.WorkerSettings;
 import org.hartbatch.worker.pipeline.WorkerStatus;
-import org.hartbatch.worker.pipeline.WorkerStore;
 import org.hartbatch.worker.render.ModelInfo;
 import org.hartbatch.worker.render.Renderer;
 import org.hartbatch.worker.render.SyntheticRenderer;
@@ -126,7 +125,7 @@ public final class WorkerFixture implements AutoCloseable {
   public Running start(WorkerSettings settings, Renderer renderer) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     WorkerStatus status = new WorkerStatus();
-    ImageStore workerStore = WorkerStore.open(storeConfig());
+    ImageStore workerStore = ImageStore.create(storeConfig());
     RenderWorker worker =
         new RenderWorker(settings, renderer, workerStore, new WorkerMetrics(registry), status);
     Thread thread = new Thread(worker, "test-worker-" + settings.instanceId());
@@ -134,6 +133,11 @@ public final class WorkerFixture implements AutoCloseable {
     Running running = new Running(worker, workerStore, registry, status, thread);
     workers.add(running);
     return running;
+  }
+
+  /** The workers started so far, in order. */
+  public List<Running> running() {
+    return List.copyOf(workers);
   }
 
   public RenderJob job(String catalogId, int n, String prompt) {
@@ -280,7 +284,6 @@ public final class WorkerFixture implements AutoCloseable {
     private Duration maxWait = Duration.ofMillis(50);
     private Duration grace = Duration.ofSeconds(10);
     private boolean staticMembership;
-    private Duration commitInterval = Duration.ofMillis(100);
 
     private Settings(String instanceId) {
       this.instanceId = instanceId;
@@ -301,11 +304,6 @@ public final class WorkerFixture implements AutoCloseable {
       return this;
     }
 
-    public Settings commitInterval(Duration interval) {
-      this.commitInterval = interval;
-      return this;
-    }
-
     public Settings staticMembership(boolean on) {
       this.staticMembership = on;
       return this;
@@ -321,7 +319,6 @@ public final class WorkerFixture implements AutoCloseable {
           maxWait,
           1,
           2,
-          commitInterval,
           Duration.ofSeconds(5),
           grace,
           1000,

@@ -32,9 +32,6 @@ public interface WorkerConfig {
   @WithDefault("2")
   int uploadingBatches();
 
-  @WithDefault("100ms")
-  Duration commitInterval();
-
   @WithDefault("60s")
   Duration expectedBatchTime();
 

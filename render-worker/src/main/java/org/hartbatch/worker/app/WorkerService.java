@@ -18,7 +18,6 @@ import org.hartbatch.worker.pipeline.RenderWorker;
 import org.hartbatch.worker.pipeline.WorkerMetrics;
 import org.hartbatch.worker.pipeline.WorkerSettings;
 import org.hartbatch.worker.pipeline.WorkerStatus;
-import org.hartbatch.worker.pipeline.WorkerStore;
 import org.hartbatch.worker.render.HartRenderer;
 import org.hartbatch.worker.render.ModelInfo;
 import org.hartbatch.worker.render.Renderer;
@@ -46,7 +45,7 @@ public class WorkerService {
     shutdownGrace = settings.shutdownGrace();
     livenessTimeout = settings.maxPollInterval();
     store =
-        WorkerStore.open(StoreConfig.from(key -> rawConfig.getOptionalValue(key, String.class)));
+        ImageStore.create(StoreConfig.from(key -> rawConfig.getOptionalValue(key, String.class)));
     worker = new RenderWorker(settings, renderer(), store, new WorkerMetrics(registry), status);
     Thread loop = new Thread(worker, "hartbatch-consumer-loop");
     loop.start();
@@ -85,7 +84,6 @@ public class WorkerService {
         config.maxWait(),
         config.queuedBatches(),
         config.uploadingBatches(),
-        config.commitInterval(),
         config.expectedBatchTime(),
         config.shutdownGrace(),
         config.reserveAhead(),

@@ -31,7 +31,6 @@ public final class PartitionProgress {
   private final TreeMap<Long, List<ProducerRecord<byte[], byte[]>>> slots = new TreeMap<>();
   private long next;
   private long reservedUntil;
-  private long reservationCommitted;
   private boolean dirty;
   private volatile boolean abandoned;
 
@@ -39,7 +38,6 @@ public final class PartitionProgress {
     this.partition = partition;
     this.next = next;
     this.reservedUntil = reservedUntil;
-    this.reservationCommitted = reservedUntil;
     this.mayBeStoredBelow = reservedUntil;
   }
 
@@ -82,19 +80,6 @@ public final class PartitionProgress {
     return offset < reservedUntil;
   }
 
-  /**
-   * Whether the reservation was raised since the last commit: records it covers must not be
-   * rendered before it is committed.
-   */
-  public boolean reservationPending() {
-    return reservedUntil > reservationCommitted;
-  }
-
-  /** Whether the record at the head of the partition has its outcome, ready to be committed. */
-  public boolean hasOutcomeToCommit() {
-    return !slots.isEmpty() && slots.firstEntry().getValue() != null;
-  }
-
   /** Raises the reservation to {@code untilExclusive}; committed with the next transaction. */
   public void reserve(long untilExclusive) {
     if (untilExclusive > reservedUntil) {
@@ -129,7 +114,6 @@ public final class PartitionProgress {
   /** The transaction that carried {@link #toCommit()} committed. */
   public void committed() {
     dirty = false;
-    reservationCommitted = reservedUntil;
   }
 
   /** Taken records whose outcome is not yet committed. */

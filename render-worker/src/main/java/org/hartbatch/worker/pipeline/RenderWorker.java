@@ -67,7 +67,6 @@ public final class RenderWorker implements Runnable {
   private boolean closing;
   private boolean rewindNeeded;
   private long lagCheckedNanos;
-  private long committedNanos;
 
   public RenderWorker(
       WorkerSettings settings,
@@ -82,7 +81,6 @@ public final class RenderWorker implements Runnable {
     this.status = status;
     this.outputs = new Outputs(settings.topics());
     this.batcher = new Batcher(settings.maxBatch(), settings.maxWait());
-    this.committedNanos = System.nanoTime() - settings.commitInterval().toNanos();
   }
 
   /** Asks the loop to stop; it finishes or abandons in-flight work within the shutdown grace. */
@@ -130,7 +128,7 @@ public final class RenderWorker implements Runnable {
     status.looped();
     take(records);
     applyCompleted();
-    if (!commitDue() || commit()) {
+    if (commit()) {
       dispatch();
     }
     flowControl();
@@ -143,28 +141,7 @@ public final class RenderWorker implements Runnable {
     if (due >= 0 && inFlight < settings.batchesInFlight()) {
       wait = Math.min(wait, due);
     }
-    if (progress.values().stream().anyMatch(PartitionProgress::hasOutcomeToCommit)) {
-      wait = Math.min(wait, Math.max(0, millisUntilCommitInterval()));
-    }
     return Duration.ofMillis(wait);
-  }
-
-  /**
-   * Whether to commit now: a raised reservation must be committed before the jobs it covers are
-   * dispatched; finished outcomes wait for the commit interval, so that they share transactions.
-   */
-  private boolean commitDue() {
-    for (PartitionProgress owner : progress.values()) {
-      if (owner.reservationPending()) {
-        return true;
-      }
-    }
-    return millisUntilCommitInterval() <= 0;
-  }
-
-  private long millisUntilCommitInterval() {
-    return settings.commitInterval().toMillis()
-        - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - committedNanos);
   }
 
   private void take(ConsumerRecords<byte[], byte[]> records) {
@@ -297,7 +274,6 @@ public final class RenderWorker implements Runnable {
       return true;
     }
     long start = System.nanoTime();
-    committedNanos = start;
     try {
       producer.beginTransaction();
       for (ProducerRecord<byte[], byte[]> record : toPublish) {

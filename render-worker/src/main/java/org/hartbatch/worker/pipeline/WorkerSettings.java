@@ -24,8 +24,6 @@ import org.hartbatch.protocol.topics.Topics;
  * @param maxWait longest a job waits for its batch to fill
  * @param queuedBatches batches formed ahead of the renderer
  * @param uploadingBatches rendered batches whose images may be encoded and stored at once
- * @param commitInterval shortest time between two transactions of finished outcomes: the outcomes
- *     that finish meanwhile share one transaction (a raised reservation is committed at once)
  * @param expectedBatchTime a generous bound on one batch's render and upload time; derives the
  *     Kafka poll interval and the time given to work of revoked partitions
  * @param shutdownGrace time given to in-flight batches on shutdown before they are abandoned
@@ -48,7 +46,6 @@ public record WorkerSettings(
     Duration maxWait,
     int queuedBatches,
     int uploadingBatches,
-    Duration commitInterval,
     Duration expectedBatchTime,
     Duration shutdownGrace,
     int reserveAhead,
@@ -67,10 +64,6 @@ public record WorkerSettings(
     require(queuedBatches >= 1, "queued-batches", "must be at least 1, was " + queuedBatches);
     require(
         uploadingBatches >= 1, "uploading-batches", "must be at least 1, was " + uploadingBatches);
-    require(
-        !commitInterval.isNegative(),
-        "commit-interval",
-        "must not be negative, was " + commitInterval);
     require(reserveAhead >= 0, "reserve-ahead", "must not be negative, was " + reserveAhead);
     require(encodeThreads >= 1, "encode-threads", "must be at least 1, was " + encodeThreads);
     require(
@@ -143,9 +136,7 @@ public record WorkerSettings(
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "hartbatch-render-worker-" + instanceId);
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
-    // Every transaction ends with commitTransaction(), which sends what is buffered at once; until
-    // then the records of a transaction are gathered into one request per partition.
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 1000);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.putAll(producerOverrides);

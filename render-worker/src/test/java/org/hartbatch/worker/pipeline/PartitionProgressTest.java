@@ -56,29 +56,6 @@ class PartitionProgressTest {
   }
 
   @Test
-  void aRaisedReservationIsPendingUntilCommittedWhileFinishedOutcomesMayWait() {
-    PartitionProgress progress = PartitionProgress.assigned(JOBS_0, new OffsetAndMetadata(0));
-    progress.take(0);
-    assertFalse(progress.reservationPending());
-    progress.reserve(10);
-    assertTrue(progress.reservationPending(), "jobs it covers must not render before the commit");
-    progress.toCommit();
-    progress.committed();
-    assertFalse(progress.reservationPending());
-    progress.reserve(5);
-    assertFalse(progress.reservationPending(), "lowering is not raising");
-
-    assertFalse(progress.hasOutcomeToCommit());
-    progress.take(1);
-    progress.complete(1, List.of(record("b")));
-    assertFalse(progress.hasOutcomeToCommit(), "1 waits for 0");
-    progress.complete(0, List.of(record("a")));
-    assertTrue(progress.hasOutcomeToCommit());
-    progress.drain(new ArrayList<>());
-    assertFalse(progress.hasOutcomeToCommit());
-  }
-
-  @Test
   void aPartitionNeverCommittedHasNothingPossiblyStored() {
     PartitionProgress progress = PartitionProgress.assigned(JOBS_0, new OffsetAndMetadata(7, ""));
     assertEquals(1, progress.attemptOf(7));
