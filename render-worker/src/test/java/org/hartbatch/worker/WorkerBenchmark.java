@@ -1,5 +1,6 @@
 package org.hartbatch.worker;
 
+import io.micrometer.core.instrument.Timer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.hartbatch.ops.testing.LocalKafka;
 import org.hartbatch.ops.testing.LocalKafkaExtension;
@@ -165,10 +167,27 @@ class WorkerBenchmark {
               job -> job.toBuilder().model(HART_MODEL).build());
       report.add(
           String.format(
-              "(c) pipeline efficiency with HART builtin:tiny (128 px, CPU): batch %d, %d rounds of"
-                  + " %d batches, worker and bare loop alternating:%s",
-              HART_BATCH, HART_ROUNDS, HART_BATCHES, result));
+                  "(c) pipeline efficiency with HART builtin:tiny (128 px, CPU): batch %d, %d rounds of"
+                      + " %d batches, worker and bare loop alternating:%s",
+                  HART_BATCH, HART_ROUNDS, HART_BATCHES, result)
+              + stageTimes(fixture));
     }
+  }
+
+  /** Mean and max of the worker's stage timers over the run, to see where a batch waits. */
+  private static String stageTimes(WorkerFixture fixture) {
+    StringBuilder out = new StringBuilder(String.format("%n    worker stage times (mean / max):"));
+    WorkerFixture.Running worker = fixture.running().get(0);
+    for (String stage : List.of("render", "encode", "upload", "commit")) {
+      Timer timer = worker.registry().find("hartbatch.worker." + stage).timer();
+      if (timer != null && timer.count() > 0) {
+        out.append(
+            String.format(
+                " %s %.1f / %.1f ms;",
+                stage, timer.mean(TimeUnit.MILLISECONDS), timer.max(TimeUnit.MILLISECONDS)));
+      }
+    }
+    return out.toString();
   }
 
   /**
