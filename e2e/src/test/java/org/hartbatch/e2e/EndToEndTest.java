@@ -49,7 +49,7 @@ class EndToEndTest {
 
   private static final String BUCKET = "e2e-images";
   private static final String TOKEN = "e2e-token";
-  private static final String MODEL = "builtin-tiny";
+  private static final String MODEL = "builtin-shapes";
   private static final String CATALOG_ID = "e2e-shapes";
   private static final List<String> LINE_IDS = List.of("a", "b", "c", "d", "e", "f");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -165,7 +165,7 @@ class EndToEndTest {
     settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     settings.put("hartbatch.worker.instance-id", "e2e-worker-0");
     settings.put("hartbatch.worker.kafka.consumer.session.timeout.ms", "10000");
-    settings.put("hartbatch.worker.renderer", "hart"); // the built-in tiny model
+    settings.put("hartbatch.worker.renderer", "hart"); // the default model, builtin:shapes
     settings.put("hartbatch.worker.hart.model-name", MODEL);
     settings.put("hartbatch.store.endpoint", s3.endpoint().toString());
     settings.put("hartbatch.store.region", s3.region());

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.imageio.ImageIO;
-import org.hartbatch.hart.pipeline.BuiltinCheckpoint;
 import org.hartbatch.hart.shapes.ContentBenchmark;
 import org.hartbatch.hart.shapes.RgbImage;
 import org.hartbatch.ops.testing.LocalKafka;
@@ -25,7 +24,6 @@ import org.hartbatch.protocol.RenderJob;
 import org.hartbatch.protocol.events.JobSucceeded;
 import org.hartbatch.worker.render.HartRenderer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -33,14 +31,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * through Kafka, PNG encoding and S3, and the stored PNGs, decoded again, pass the content check: a
  * regression anywhere between a job and its stored image shows up as wrong pictures.
  */
-@EnabledIf("weightsShipped")
 @ExtendWith({LocalKafkaExtension.class, LocalS3Extension.class})
 class ShippedShapesWorkerTest {
   private static final String MODEL = "builtin-shapes";
-
-  static boolean weightsShipped() {
-    return BuiltinCheckpoint.SHAPES.isShippedIn(ShippedShapesWorkerTest.class.getClassLoader());
-  }
 
   @Test
   void storedImagesShowWhatTheirCaptionsSay(LocalKafka kafka, LocalS3 s3) throws Exception {

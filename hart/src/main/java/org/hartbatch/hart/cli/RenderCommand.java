@@ -43,8 +43,10 @@ final class RenderCommand implements Callable<Integer> {
 
   @Option(
       names = "--model",
-      defaultValue = "builtin:tiny",
-      description = "builtin:tiny (random weights, images are noise) or a checkpoint directory")
+      defaultValue = "builtin:shapes",
+      description =
+          "builtin:shapes (trained on drawn shapes, 32 px), builtin:tiny (random weights, images"
+              + " are noise) or a checkpoint directory")
   String model;
 
   @Option(names = "--text-encoder", description = "Qwen2 text encoder directory of a checkpoint")

@@ -45,6 +45,7 @@ public final class ContentBench {
         "| residual diffusion | cfg | single: colour, cell, background | single: shape kind |"
             + " two shapes: colour, cell, background | two shapes: kinds | s/image |");
     System.out.println("|---|---|---|---|---|---|---|");
+    ContentBenchmark.Score ciScore = null;
     for (boolean diffusion : new boolean[] {true, false}) {
       double[] scales = diffusion ? withDiffusion : withoutDiffusion;
       if (scales.length == 0) {
@@ -72,12 +73,17 @@ public final class ContentBench {
               perImage);
           if (diffusion && cfg == gridScale) {
             writeGrid(judged, grid);
+            List<ContentBenchmark.Case> ci = ContentBenchmark.ciCases();
+            ciScore =
+                ContentBenchmark.Score.of(
+                    judged.stream().filter(j -> ci.contains(j.testCase())).toList());
           }
         }
       }
     }
     System.out.println();
     System.out.println("grid (residual diffusion on, cfg " + gridScale + "): " + grid);
+    System.out.println("of these, the CI cases (ContentBenchmark.ciCases()): " + ciScore);
     System.out.println("captions:");
     for (ContentBenchmark.Case c : cases) {
       System.out.printf("%2d seed %d: %s%n", c.index(), c.seed(), c.caption());

@@ -20,7 +20,7 @@ import org.hartbatch.protocol.events.ErrorCode;
 public final class HartRenderer implements Renderer {
 
   /** The built-in model a worker serves unless configured otherwise. */
-  public static final String DEFAULT_MODEL = "builtin:tiny";
+  public static final String DEFAULT_MODEL = "builtin:shapes";
 
   private final String model;
   private final Optional<Path> textEncoderDir;
