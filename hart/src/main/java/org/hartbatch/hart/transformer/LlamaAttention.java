@@ -20,7 +20,9 @@ public final class LlamaAttention {
    */
   static volatile long scoreBlockElements = Long.getLong("hart.attention.maxScores", 1L << 27);
 
-  private final Linear qkv;
+  private final NDArray qkvWeight;
+  private final NDArray qBias;
+  private final NDArray vBias;
   private final Linear proj;
   private final int heads;
   private final int headDim;
@@ -28,10 +30,9 @@ public final class LlamaAttention {
 
   LlamaAttention(HartTransformerConfig config, Parameters p) {
     int c = config.embedDim();
-    NDArray qBias = p.get("q_bias", c);
-    NDArray vBias = p.get("v_bias", c);
-    NDArray bias = NDArrays.concat(new NDList(qBias, qBias.zerosLike(), vBias));
-    this.qkv = new Linear(p.get("qkv_proj.weight", 3L * c, c), bias);
+    this.qBias = p.get("q_bias", c);
+    this.vBias = p.get("v_bias", c);
+    this.qkvWeight = p.get("qkv_proj.weight", 3L * c, c);
     this.proj = Linear.bind(p, "proj", c, c);
     this.heads = config.numHeads();
     this.headDim = config.headDim();
@@ -45,7 +46,8 @@ public final class LlamaAttention {
   NDArray forward(NDArray x_GnC, Rotary rotary, KvCache cache, NDArray bias_nn) {
     long g = x_GnC.getShape().get(0);
     long n = x_GnC.getShape().get(1);
-    NDArray qkv_3GHnd = qkv.apply(x_GnC).reshape(g, n, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
+    NDArray qkv_3GHnd =
+        qkv().apply(x_GnC).reshape(g, n, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
     NDArray q = rotary.apply(qkv_3GHnd.get(0));
     NDArray k = rotary.apply(qkv_3GHnd.get(1));
     NDArray v = qkv_3GHnd.get(2);
@@ -56,6 +58,11 @@ public final class LlamaAttention {
     }
     NDArray out_GHnd = attend(q, k, v, bias_nn);
     return proj.apply(out_GHnd.transpose(0, 2, 1, 3).reshape(g, n, (long) heads * headDim));
+  }
+
+  /** The qkv projection with k unbiased, assembled per call from the bound q and v biases. */
+  private Linear qkv() {
+    return new Linear(qkvWeight, NDArrays.concat(new NDList(qBias, qBias.zerosLike(), vBias)));
   }
 
   private NDArray attend(NDArray q_GHnd, NDArray k_GHmd, NDArray v_GHmd, NDArray bias_nm) {
