@@ -60,6 +60,11 @@ public final class HartVae {
     return vae;
   }
 
+  /** The decoding side bound to {@code p}, e.g. freshly initialised parameters to train. */
+  public static HartVae create(VaeConfig config, Parameters p) {
+    return new HartVae(config, p);
+  }
+
   /** A VAE with random weights of the configured sizes, for benchmarks and soak tests. */
   public static HartVae random(VaeConfig config, NDManager manager, DataType computeType) {
     return new HartVae(config, Parameters.random(manager, computeType, 0.02f));
