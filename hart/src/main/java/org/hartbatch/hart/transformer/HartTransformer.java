@@ -78,6 +78,15 @@ public final class HartTransformer implements AutoCloseable {
     }
   }
 
+  /**
+   * A transformer bound to {@code p}, e.g. freshly initialised parameters to train, with a codebook
+   * of {@code vocab} rows of {@code latentChannels} channels.
+   */
+  public static HartTransformer create(
+      HartTransformerConfig config, Parameters p, long vocab, int latentChannels) {
+    return new HartTransformer(config, p, vocab, latentChannels);
+  }
+
   /** Keys of the transformer checkpoint this class does not bind: diffusion head and buffers. */
   private static boolean notOurs(String name) {
     return name.startsWith("diffloss.")
