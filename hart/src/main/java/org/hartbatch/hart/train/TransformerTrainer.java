@@ -42,9 +42,7 @@ import org.hartbatch.hart.text.WordLevelVocabulary;
 import org.hartbatch.hart.transformer.GuidedContext;
 import org.hartbatch.hart.transformer.HartTransformer;
 import org.hartbatch.hart.transformer.HartTransformerConfig;
-import org.hartbatch.hart.vae.HartVae;
 import org.hartbatch.hart.vae.VaeConfig;
-import org.hartbatch.hart.vae.VaeEncoder;
 
 /**
  * Trains HART's transformer, its residual-diffusion head and a small Qwen2 text encoder jointly on
@@ -67,6 +65,7 @@ public final class TransformerTrainer implements AutoCloseable {
   private static final String LLM = "llm.";
   private static final String TEXT = "text_encoder.";
   private static final String EMA = "ema.";
+  private static final float SMALL_INIT_STD = 0.02f;
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -104,18 +103,22 @@ public final class TransformerTrainer implements AutoCloseable {
     /** The built-in shapes model. */
     public static Settings shapes() {
       return new Settings(
-          20261125L, 24, 2, 24, 64, 1, 4, 4, 256, 4, 128, 2, 0.1f, 0.5, 2, 0.995f, 1f);
+          20261125L, 24, 2, 24, 64, 1, 4, 4, 192, 4, 128, 3, 0.1f, 0.5, 2, 0.995f, 1f);
     }
   }
 
   /** Losses and token accuracy of one step. */
-  public record Losses(float tokens, float tokenAccuracy, float diffusionMse, float diffusionVb) {}
+  public record Losses(
+      float tokens, float tokenAccuracy, float diffusionMse, float diffusionVb, float gradNorm) {
+    Losses withGradNorm(float norm) {
+      return new Losses(tokens, tokenAccuracy, diffusionMse, diffusionVb, norm);
+    }
+  }
 
   private final Settings settings;
   private final NDManager manager;
   private final VaeConfig vaeConfig;
-  private final VaeEncoder encoder;
-  private final HartVae vae;
+  private final ImageTokenizer imageTokenizer;
   private final Path tokenizerDir;
   private final WordLevelVocabulary vocabulary;
   private final PromptTokenizer promptTokenizer;
@@ -141,11 +144,8 @@ public final class TransformerTrainer implements AutoCloseable {
     this.settings = settings;
     this.manager = manager;
     this.tokenizerDir = tokenizerDir;
-    vaeConfig = VaeConfig.from(ConfigFile.read(tokenizerDir.resolve("config.json")));
-    try (WeightSource weights = WeightSources.openDirectory(tokenizerDir, List.of())) {
-      encoder = VaeEncoder.load(weights, vaeConfig, manager, DataType.FLOAT32);
-      vae = HartVae.load(weights, vaeConfig, manager, DataType.FLOAT32);
-    }
+    imageTokenizer = ImageTokenizer.open(tokenizerDir, manager);
+    vaeConfig = imageTokenizer.vae().config();
     vocabulary = ShapesVocabulary.withSystemPrompt();
     promptTokenizer = vocabulary.tokenizer();
     long[] system = promptTokenizer.ids(SystemPrompt.REFERENCE);
@@ -186,7 +186,11 @@ public final class TransformerTrainer implements AutoCloseable {
     textTensors.forEach((name, array) -> parameters.put(TEXT + name, array));
     parameters.values().forEach(array -> array.setRequiresGradient(true));
     parameters.forEach((name, array) -> average.put(name, array.duplicate()));
-    optimizer = new AdamW(parameters, AdamW.Settings.defaults(), manager);
+    optimizer =
+        new AdamW(
+            parameters,
+            new AdamW.Settings(0.9f, 0.95f, 1e-8f, 0f, settings.gradientClip()),
+            manager);
     scenes = new SceneSampler(settings.seed(), settings.maxShapes());
     imageSize = transformerConfig.latentSide() * vaeConfig.downsampling();
   }
@@ -202,13 +206,7 @@ public final class TransformerTrainer implements AutoCloseable {
     try {
       manager.getEngine().setRandomSeed((int) settings.seed());
       Parameters llm =
-          Parameters.initialized(
-              manager,
-              DataType.FLOAT32,
-              (name, s, m, type) ->
-                  name.startsWith(SimpleMlpAdaLn.PREFIX)
-                      ? DiffusionInit.create(name, s, m, type)
-                      : TrainingInit.create(name, s, m, type));
+          Parameters.initialized(manager, DataType.FLOAT32, TransformerTrainer::initialWeight);
       Parameters textParameters =
           Parameters.initialized(manager, DataType.FLOAT32, TrainingInit::create);
       return new TransformerTrainer(settings, tokenizerDir, manager, llm, textParameters);
@@ -216,6 +214,26 @@ public final class TransformerTrainer implements AutoCloseable {
       manager.close();
       throw e;
     }
+  }
+
+  /**
+   * Starting weights: the diffusion head as the reference initialises it; the logits head and its
+   * modulation small, so training starts near uniform predictions and an identity modulation;
+   * everything else by {@link TrainingInit}.
+   */
+  private static NDArray initialWeight(String name, Shape shape, NDManager m, DataType type) {
+    if (name.startsWith(SimpleMlpAdaLn.PREFIX)) {
+      return DiffusionInit.create(name, shape, m, type);
+    }
+    if (name.equals("head.weight") || name.equals("head_nm.ada_lin.1.weight")) {
+      return m.randomNormal(0, SMALL_INIT_STD, shape, type);
+    }
+    return TrainingInit.create(name, shape, m, type);
+  }
+
+  /** Whether {@code dir} holds a run {@link #resume} can continue. */
+  public static boolean canResume(Path dir) {
+    return Files.isRegularFile(dir.resolve(STATE_DIR).resolve(STATE));
   }
 
   /** Continues a run that {@link #save} wrote into {@code dir}. */
@@ -328,13 +346,13 @@ public final class TransformerTrainer implements AutoCloseable {
                 ce.getFloat(),
                 accuracy(forward.logits_RNV(), pyramid.indices_RN()),
                 diffusion.mse().getFloat(),
-                diffusion.vb().getFloat());
+                diffusion.vb().getFloat(),
+                Float.NaN);
       }
-      clipGradients(scope);
     }
-    optimizer.step(lr);
+    float norm = optimizer.step(lr);
     updateAverage();
-    return losses;
+    return losses.withGradNorm(norm);
   }
 
   /** Teacher-forced outputs: hidden states of the whole sequence and the logits of all scales. */
@@ -394,8 +412,8 @@ public final class TransformerTrainer implements AutoCloseable {
 
   /** The token pyramid of the scenes' images. */
   TokenPyramid pyramid(List<Scene> batch, NDManager m) {
-    int[] patchNums = transformerConfig.patchNums().stream().mapToInt(Integer::intValue).toArray();
-    return TokenPyramid.of(encoder, vae, patchNums, images(batch, m));
+    return TokenPyramid.of(
+        imageTokenizer, batch.stream().map(scene -> scene.render(imageSize)).toList(), m);
   }
 
   HartTransformer transformer() {
@@ -404,15 +422,6 @@ public final class TransformerTrainer implements AutoCloseable {
 
   private static List<String> captions(List<Scene> batch) {
     return batch.stream().map(Scene::caption).toList();
-  }
-
-  private NDArray images(List<Scene> batch, NDManager m) {
-    int pixels = 3 * imageSize * imageSize;
-    float[] all = new float[batch.size() * pixels];
-    for (int i = 0; i < batch.size(); i++) {
-      System.arraycopy(batch.get(i).render(imageSize).toUnitRangeCHW(), 0, all, i * pixels, pixels);
-    }
-    return m.create(all, new Shape(batch.size(), 3, imageSize, imageSize));
   }
 
   /** Mean cross-entropy of the indices {@code [R][N]} under the logits {@code [R, N, V]}. */
@@ -438,27 +447,6 @@ public final class TransformerTrainer implements AutoCloseable {
       System.arraycopy(rows[r], 0, flat, r * rows[0].length, rows[0].length);
     }
     return flat;
-  }
-
-  /** Scales all gradients down together when their global norm exceeds the clip. */
-  private void clipGradients(NDManager m) {
-    double squares = 0;
-    for (NDArray p : parameters.values()) {
-      try (NDArray g = p.getGradient();
-          NDArray sq = g.square();
-          NDArray sum = sq.sum()) {
-        squares += sum.getFloat();
-      }
-    }
-    double norm = Math.sqrt(squares);
-    if (norm > settings.gradientClip()) {
-      float scale = (float) (settings.gradientClip() / norm);
-      for (NDArray p : parameters.values()) {
-        try (NDArray g = p.getGradient()) {
-          g.muli(scale);
-        }
-      }
-    }
   }
 
   private void updateAverage() {
