@@ -1,6 +1,8 @@
 package org.hartbatch.hart.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.hartbatch.hart.vae.HybridQuantizer;
@@ -26,8 +28,16 @@ public final class ResidualQuantization {
    *     gradient
    * @param vqLoss scalar commitment + codebook loss
    * @param indices_SBL per scale, the chosen codebook rows {@code [B][p²]}
+   * @param inputs_NC the vectors that were quantized, all scales, without gradient: candidates for
+   *     restarting unused codebook rows
+   * @param fHat_BCPP the discrete latent (sum of all scales' contributions), without gradient
    */
-  public record Result(NDArray fHatStraightThrough, NDArray vqLoss, long[][][] indices_SBL) {}
+  public record Result(
+      NDArray fHatStraightThrough,
+      NDArray vqLoss,
+      long[][][] indices_SBL,
+      NDArray inputs_NC,
+      NDArray fHat_BCPP) {}
 
   /** Quantizes {@code f} over {@code patchNums} (last = latent side); results in f's manager. */
   public static Result quantize(
@@ -44,10 +54,14 @@ public final class ResidualQuantization {
     NDArray fHat = m.zeros(f_BCPP.getShape(), f_BCPP.getDataType());
     NDArray loss = m.zeros(new Shape(), f_BCPP.getDataType());
     long[][][] indices = new long[scales][][];
+    NDList inputs = new NDList(scales);
     for (int s = 0; s < scales; s++) {
       boolean last = s == scales - 1;
       NDArray scaled = last ? rest : quantizer.downsample(rest, patchNums[s]);
-      NDArray idx_BL = nearest(quantizer, scaled);
+      NDArray tokens_BLC = MultiScaleLatent.mapToTokens(scaled);
+      inputs.add(tokens_BLC.reshape(-1, tokens_BLC.getShape().get(2)));
+      NDArray idx_BL = nearest(quantizer, tokens_BLC);
+      tokens_BLC.close();
       if (!last) {
         scaled.close();
       }
@@ -75,13 +89,15 @@ public final class ResidualQuantization {
     NDArray vqLoss = loss.div(scales);
     loss.close();
     NDArray straightThrough;
-    try (NDArray difference = fHat.sub(target);
-        NDArray detached = difference.stopGradient()) {
-      straightThrough = f_BCPP.add(detached);
+    NDArray fHatDetached = fHat.stopGradient();
+    try (NDArray difference = fHatDetached.sub(target)) {
+      straightThrough = f_BCPP.add(difference);
     }
     fHat.close();
     target.close();
-    return new Result(straightThrough, vqLoss, indices);
+    NDArray allInputs = NDArrays.concat(inputs);
+    inputs.close();
+    return new Result(straightThrough, vqLoss, indices, allInputs, fHatDetached);
   }
 
   static NDArray mse(NDArray a, NDArray b) {
@@ -103,10 +119,9 @@ public final class ResidualQuantization {
     }
   }
 
-  /** Nearest codebook row of every cell: {@code [B, C, p, p]} → {@code [B, p²]} (no gradient). */
-  private static NDArray nearest(HybridQuantizer quantizer, NDArray map_BCpp) {
-    try (NDArray tokens = MultiScaleLatent.mapToTokens(map_BCpp);
-        NDArray t = tokens.stopGradient();
+  /** Nearest codebook row of every token: {@code [B, L, C]} → {@code [B, L]} (no gradient). */
+  private static NDArray nearest(HybridQuantizer quantizer, NDArray tokens_BLC) {
+    try (NDArray t = tokens_BLC.stopGradient();
         NDArray codebook = quantizer.codebook().stopGradient();
         NDArray codebookT = codebook.transpose();
         NDArray dots = t.matMul(codebookT);
@@ -115,7 +130,7 @@ public final class ResidualQuantization {
         NDArray twice = dots.mul(2);
         NDArray distances = norms.sub(twice)) {
       NDArray idx = distances.argMin(2);
-      idx.attach(map_BCpp.getManager());
+      idx.attach(tokens_BLC.getManager());
       return idx;
     }
   }

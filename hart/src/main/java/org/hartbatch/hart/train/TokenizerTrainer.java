@@ -27,38 +27,84 @@ import org.hartbatch.hart.vae.VaeEncoder;
  * Trains the hybrid tokenizer from scratch with the inference classes ({@link VaeEncoder}, {@link
  * HartVae}): encoder, multi-scale residual quantization, decoder; loss = reconstruction MSE + the
  * quantization loss. Like HART, steps alternate between decoding the discrete latent and decoding
- * the continuous one (discrete plus residual), so the decoder serves both paths.
+ * the continuous one (discrete plus residual), so the decoder serves both paths. Codebook rows that
+ * go unused for a window of steps are restarted on current encoder outputs ({@link CodeRestarts}).
  */
 public final class TokenizerTrainer implements AutoCloseable {
   static final String WEIGHTS = "model.safetensors";
-  static final String OPTIMIZER = "optimizer.safetensors";
+  static final String STATE = "trainer-state.safetensors";
+  static final String RESTART_STATE = "restarts.hits";
+  private static final String CODEBOOK = "quantize.embedding.weight";
 
-  /** Losses of one step. */
-  public record Losses(float reconstruction, float quantization) {}
+  /**
+   * @param beta weight of the commitment loss
+   * @param restartWindow steps after which codebook rows unused in them are restarted
+   * @param maxGradNorm global gradient-norm bound (≤ 0: none)
+   */
+  public record Options(float beta, int restartWindow, float maxGradNorm) {
+    public static Options defaults() {
+      return new Options(0.25f, 25, 1f);
+    }
+  }
+
+  /**
+   * What one step did.
+   *
+   * @param reconstruction MSE of the decoded path, images in [-1, 1]
+   * @param quantization commitment + codebook loss
+   * @param gradNorm global gradient norm before clipping
+   * @param usedCodes codebook rows chosen so far in the open restart window
+   * @param restarted rows restarted after this step
+   */
+  public record Losses(
+      boolean discrete,
+      float reconstruction,
+      float quantization,
+      float gradNorm,
+      int usedCodes,
+      int restarted) {}
 
   private final VaeConfig config;
-  private final float beta;
+  private final Options options;
   private final NDManager manager;
   private final Map<String, NDArray> parameters;
   private final HartVae vae;
   private final VaeEncoder encoder;
   private final AdamW optimizer;
+  private final CodeRestarts restarts;
 
-  private TokenizerTrainer(VaeConfig config, float beta, NDManager manager, Parameters p) {
+  private TokenizerTrainer(
+      VaeConfig config, Options options, long seed, NDManager manager, Parameters p) {
     this.config = config;
-    this.beta = beta;
+    this.options = options;
     this.manager = manager;
     this.encoder = new VaeEncoder(p, config);
     this.vae = HartVae.create(config, p);
     this.parameters = p.bound();
     parameters.values().forEach(array -> array.setRequiresGradient(true));
-    this.optimizer = new AdamW(parameters, AdamW.Settings.defaults(), manager);
+    AdamW.Settings adam = AdamW.Settings.defaults();
+    this.optimizer =
+        new AdamW(
+            parameters,
+            new AdamW.Settings(
+                adam.beta1(),
+                adam.beta2(),
+                adam.epsilon(),
+                adam.weightDecay(),
+                options.maxGradNorm()),
+            manager);
+    this.restarts = new CodeRestarts(config.vocabSize(), options.restartWindow(), seed);
   }
 
   /** A tokenizer with fresh weights drawn from {@code seed}. */
-  public static TokenizerTrainer fromScratch(VaeConfig config, float beta, long seed) {
+  public static TokenizerTrainer fromScratch(VaeConfig config, Options options, long seed) {
     NDManager manager = NDManager.newBaseManager();
-    return new TokenizerTrainer(config, beta, manager, TrainingInit.parameters(manager, seed));
+    return new TokenizerTrainer(
+        config, options, seed, manager, TrainingInit.parameters(manager, seed));
+  }
+
+  public VaeConfig config() {
+    return config;
   }
 
   public HartVae vae() {
@@ -87,10 +133,10 @@ public final class TokenizerTrainer implements AutoCloseable {
       NDArray img = batch(images, step);
       float reconstruction;
       float quantization;
+      ResidualQuantization.Result q;
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray f = encoder.encode(img);
-        ResidualQuantization.Result q =
-            ResidualQuantization.quantize(vae.quantizer(), f, config.vPatchNums(), beta);
+        q = ResidualQuantization.quantize(vae.quantizer(), f, config.vPatchNums(), options.beta());
         NDArray decoded = vae.decodeUnclamped(discreteOnly ? q.fHatStraightThrough() : f);
         NDArray recon = ResidualQuantization.mse(decoded, img);
         NDArray loss = recon.add(q.vqLoss());
@@ -98,8 +144,16 @@ public final class TokenizerTrainer implements AutoCloseable {
         reconstruction = recon.getFloat();
         quantization = q.vqLoss().getFloat();
       }
-      optimizer.step(lr);
-      return new Losses(reconstruction, quantization);
+      float gradNorm = optimizer.step(lr);
+      restarts.record(q.indices_SBL());
+      int used = restarts.used();
+      long[] restarted =
+          restarts.afterStep(optimizer.steps(), vae.quantizer().codebook(), q.inputs_NC());
+      if (restarted.length > 0) {
+        optimizer.resetRows(CODEBOOK, restarted);
+      }
+      return new Losses(
+          discreteOnly, reconstruction, quantization, gradNorm, used, restarted.length);
     }
   }
 
@@ -119,32 +173,52 @@ public final class TokenizerTrainer implements AutoCloseable {
 
   /**
    * Writes {@code config.json} and {@code model.safetensors} (the layout {@link HartVae#load} and
-   * {@link VaeEncoder#load} read) and {@code optimizer.safetensors} for resuming.
+   * {@link VaeEncoder#load} read) and {@code trainer-state.safetensors} (optimizer moments, step
+   * count, open restart window) for resuming.
    */
   public void save(Path dir) throws IOException {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("config.json"), configJson(config));
     SafeTensorsWriter.write(dir.resolve(WEIGHTS), parameters);
     try (NDManager scratch = manager.newSubManager()) {
-      SafeTensorsWriter.write(dir.resolve(OPTIMIZER), optimizer.state(scratch));
+      Map<String, NDArray> state = new LinkedHashMap<>(optimizer.state(scratch));
+      state.put(RESTART_STATE, restarts.state(scratch));
+      SafeTensorsWriter.write(dir.resolve(STATE), state);
     }
   }
 
-  /** Continues a run saved by {@link #save}: weights, optimizer moments and step count. */
-  public static TokenizerTrainer resume(Path dir, float beta) throws IOException {
+  /** Whether {@code dir} holds a checkpoint that {@link #resume} can continue. */
+  public static boolean canResume(Path dir) {
+    return Files.isRegularFile(dir.resolve("config.json"))
+        && Files.isRegularFile(dir.resolve(WEIGHTS))
+        && Files.isRegularFile(dir.resolve(STATE));
+  }
+
+  /**
+   * Continues a run saved by {@link #save}: weights, optimizer moments, step count and restart
+   * window. {@code seed} must be the seed of the original run for restarts to repeat exactly.
+   */
+  public static TokenizerTrainer resume(Path dir, Options options, long seed) throws IOException {
     VaeConfig config = VaeConfig.from(ConfigFile.read(dir.resolve("config.json")));
     NDManager manager = NDManager.newBaseManager();
     try (WeightSource weights = WeightSources.open(dir.resolve(WEIGHTS));
-        WeightSource state = WeightSources.open(dir.resolve(OPTIMIZER))) {
+        WeightSource state = WeightSources.open(dir.resolve(STATE))) {
       Parameters p = new Parameters(weights, manager, DataType.FLOAT32, name -> false);
-      TokenizerTrainer trainer = new TokenizerTrainer(config, beta, manager, p);
+      TokenizerTrainer trainer = new TokenizerTrainer(config, options, seed, manager, p);
       p.finish();
-      Map<String, NDArray> saved = new LinkedHashMap<>();
-      for (String name : state.tensors().keySet()) {
-        saved.put(name, state.load(name, manager, DataType.FLOAT32));
+      try (NDManager scratch = manager.newSubManager()) {
+        Map<String, NDArray> saved = new LinkedHashMap<>();
+        for (String name : state.tensors().keySet()) {
+          saved.put(name, state.load(name, scratch, DataType.FLOAT32));
+        }
+        trainer.optimizer.restore(saved);
+        NDArray hits = saved.get(RESTART_STATE);
+        if (hits == null) {
+          throw new IllegalArgumentException(
+              "trainer state " + dir.resolve(STATE) + " lacks the tensor '" + RESTART_STATE + "'");
+        }
+        trainer.restarts.restore(hits);
       }
-      trainer.optimizer.restore(saved);
-      saved.values().forEach(NDArray::close);
       return trainer;
     } catch (IOException | RuntimeException e) {
       manager.close();
