@@ -90,4 +90,16 @@ public final class Ops {
             x, w, b, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1)
         .singletonOrThrow();
   }
+
+  /**
+   * A copy of an array made from Java data ({@code manager.create(float[])} and the like) whose
+   * memory PyTorch owns; the original is closed. The engine wraps Java buffers without copying, so
+   * once such an array is closed the garbage collector may free memory that autograd still reads in
+   * {@code backward}; arrays that can end up saved for a backward pass are made owned first.
+   */
+  public static NDArray owned(NDArray javaBacked) {
+    try (javaBacked) {
+      return javaBacked.duplicate();
+    }
+  }
 }
