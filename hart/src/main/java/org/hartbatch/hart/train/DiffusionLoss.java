@@ -98,13 +98,13 @@ public final class DiffusionLoss {
     }
     NDManager manager = z_NC.getManager();
     try (NDScope scope = new NDScope()) {
-      NDArray index = manager.create(picked);
+      NDArray index = owned(manager.create(picked));
       Terms terms =
           terms(
               z_NC.get(index),
               residual_NCv.get(index),
               timesteps,
-              manager.create(noise, new Shape(n, cv)));
+              owned(manager.create(noise, new Shape(n, cv))));
       NDArray mse = terms.mse().mean();
       NDArray vb = terms.vb().mean();
       terms.mse().close();
@@ -147,9 +147,9 @@ public final class DiffusionLoss {
     int cv = net.config().tokenChannels();
     try (NDScope scope = new NDScope()) {
       Coefficients k = new Coefficients(manager, timesteps);
-      NDArray x0 = residual_NCv.div(DiffusionSampler.LATENT_SCALE);
+      NDArray x0 = residual_NCv.div(scalar(residual_NCv, DiffusionSampler.LATENT_SCALE));
       NDArray xt = k.sqrtAlphaBar.mul(x0).add(k.sqrtOneMinusAlphaBar.mul(noise_NCv));
-      NDArray out = net.forward(xt, manager.create(toLongs(timesteps)), z_NC);
+      NDArray out = net.forward(xt, owned(manager.create(toLongs(timesteps))), z_NC);
       NDArray epsPredicted = out.get(new NDIndex(":, 0:{}", cv));
       NDArray v = out.get(new NDIndex(":, {}:", cv));
       NDArray mse = epsPredicted.sub(noise_NCv).square().mean(new int[] {1});
@@ -160,14 +160,14 @@ public final class DiffusionLoss {
               .mul(xt)
               .sub(k.sqrtRecipAlphaBarMinusOne.mul(epsPredicted.stopGradient()));
       NDArray modelMean = k.posteriorCoef1.mul(x0Predicted).add(k.posteriorCoef2.mul(xt));
-      NDArray frac = v.add(1f).div(2f);
+      NDArray frac = scaled(v.add(1f), 0.5);
       NDArray modelLogVar =
           frac.mul(k.logBeta).add(frac.neg().add(1f).mul(k.posteriorLogVarClipped));
       NDArray trueMean = k.posteriorCoef1.mul(x0).add(k.posteriorCoef2.mul(xt));
       NDArray kl = normalKl(trueMean, k.posteriorLogVarClipped, modelMean, modelLogVar);
-      NDArray nll = discretizedGaussianNll(x0, modelMean, modelLogVar.mul(0.5f));
-      NDArray klBits = kl.mean(new int[] {1}).div((float) LN2);
-      NDArray nllBits = nll.mean(new int[] {1}).div((float) LN2);
+      NDArray nll = discretizedGaussianNll(x0, modelMean, scaled(modelLogVar, 0.5));
+      NDArray klBits = scaled(kl.mean(new int[] {1}), 1 / LN2);
+      NDArray nllBits = scaled(nll.mean(new int[] {1}), 1 / LN2);
       NDArray vb = NDArrays.where(k.isFirstStep, nllBits, klBits);
       NDScope.unregister(mse, vb);
       return new Terms(mse, vb);
@@ -178,7 +178,7 @@ public final class DiffusionLoss {
   static NDArray normalKl(NDArray mean1, NDArray logVar1, NDArray mean2, NDArray logVar2) {
     NDArray logRatio = logVar2.sub(logVar1);
     NDArray squaredGap = mean1.sub(mean2).square().mul(logVar2.neg().exp());
-    return logRatio.add(logRatio.neg().exp()).add(squaredGap).sub(1f).mul(0.5f);
+    return scaled(logRatio.add(logRatio.neg().exp()).add(squaredGap).sub(1f), 0.5);
   }
 
   /**
@@ -191,9 +191,9 @@ public final class DiffusionLoss {
     NDArray invStd = logScale.neg().exp();
     NDArray cdfPlus = approxStandardNormalCdf(centered.add(1f / 255f).mul(invStd));
     NDArray cdfMin = approxStandardNormalCdf(centered.sub(1f / 255f).mul(invStd));
-    NDArray logCdfPlus = cdfPlus.maximum(1e-12f).log();
-    NDArray logOneMinusCdfMin = cdfMin.neg().add(1f).maximum(1e-12f).log();
-    NDArray logDelta = cdfPlus.sub(cdfMin).maximum(1e-12f).log();
+    NDArray logCdfPlus = clampedLog(cdfPlus);
+    NDArray logOneMinusCdfMin = clampedLog(cdfMin.neg().add(1f));
+    NDArray logDelta = clampedLog(cdfPlus.sub(cdfMin));
     NDArray logProb =
         NDArrays.where(
             x.lt(-0.999f), logCdfPlus, NDArrays.where(x.gt(0.999f), logOneMinusCdfMin, logDelta));
@@ -201,8 +201,37 @@ public final class DiffusionLoss {
   }
 
   private static NDArray approxStandardNormalCdf(NDArray x) {
-    float c = (float) Math.sqrt(2 / Math.PI);
-    return x.pow(3).mul(0.044715f).add(x).mul(c).tanh().add(1f).mul(0.5f);
+    NDArray cubic = scaled(x.square().mul(x), 0.044715).add(x);
+    return scaled(scaled(cubic, Math.sqrt(2 / Math.PI)).tanh().add(1f), 0.5);
+  }
+
+  private static NDArray clampedLog(NDArray x) {
+    return x.maximum(scalar(x, 1e-12)).log();
+  }
+
+  /**
+   * {@code c·x}. Not {@code x.mul(c)}: the engine turns {@code c} into an array over Java memory
+   * and closes it at once, while the autograd graph keeps it to differentiate the product; the Java
+   * memory may then be reused before backward runs (random NaN gradients).
+   */
+  private static NDArray scaled(NDArray x, double c) {
+    return x.mul(scalar(x, c));
+  }
+
+  /** A scalar of {@code x}'s type in memory the engine owns. */
+  private static NDArray scalar(NDArray x, double value) {
+    return x.getManager().full(new Shape(), (float) value, x.getDataType());
+  }
+
+  /**
+   * A copy in memory the engine owns. On the CPU the engine wraps Java data without copying it and
+   * lets it go when the array is closed, while the autograd graph may still read it in backward;
+   * the arrays built here are closed with their scope before the caller differentiates.
+   */
+  private static NDArray owned(NDArray fromJavaData) {
+    NDArray copy = fromJavaData.duplicate();
+    fromJavaData.close();
+    return copy;
   }
 
   private static long[] toLongs(int[] values) {
@@ -241,7 +270,7 @@ public final class DiffusionLoss {
       for (int i = 0; i < timesteps.length; i++) {
         first[i] = timesteps[i] == 0;
       }
-      isFirstStep = manager.create(first);
+      isFirstStep = owned(manager.create(first));
     }
 
     private NDArray column(
@@ -250,7 +279,7 @@ public final class DiffusionLoss {
       for (int i = 0; i < timesteps.length; i++) {
         values[i] = (float) f.applyAsDouble(table[timesteps[i]]);
       }
-      return manager.create(values, new Shape(timesteps.length, 1));
+      return owned(manager.create(values, new Shape(timesteps.length, 1)));
     }
   }
 }
