@@ -102,4 +102,14 @@ public final class Ops {
       return javaBacked.duplicate();
     }
   }
+
+  /**
+   * {@code x · factor} with the factor as an engine-owned scalar: DJL's {@code mul(Number)} wraps
+   * the number in Java memory that may be freed before a backward pass reads it.
+   */
+  public static NDArray scaled(NDArray x, double factor) {
+    try (NDArray scalar = x.getManager().full(new Shape(), (float) factor, x.getDataType())) {
+      return x.mul(scalar);
+    }
+  }
 }

@@ -504,6 +504,11 @@ public final class TransformerTrainer implements AutoCloseable {
     return out;
   }
 
+  /** Arrays the trainer's native memory holds: constant from one step to the next. */
+  int managedArrays() {
+    return manager.getManagedArrays().size();
+  }
+
   /** The raw (not averaged) trained tensors by their training names, for tests. */
   Map<String, NDArray> parameters() {
     return parameters;

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import org.hartbatch.hart.io.Parameters;
+import org.hartbatch.hart.runtime.Ops;
 
 /**
  * Multi-head self-attention with rotary positions and the reference's scale {@code 0.25 /
@@ -75,7 +76,7 @@ public final class LlamaAttention {
     for (long start = 0; start < n; start += chunk) {
       long end = Math.min(n, start + chunk);
       NDArray q = chunk == n ? q_GHnd : q_GHnd.get(new NDIndex(":, :, {}:{}", start, end));
-      NDArray scores = q.mul(scale).matMul(kT);
+      NDArray scores = Ops.scaled(q, scale).matMul(kT);
       if (bias_nm != null) {
         scores = scores.add(chunk == n ? bias_nm : bias_nm.get(new NDIndex("{}:{}", start, end)));
       }

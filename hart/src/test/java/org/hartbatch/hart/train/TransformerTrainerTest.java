@@ -108,10 +108,12 @@ class TransformerTrainerTest {
         TransformerTrainer.fromScratch(TINY, randomTokenizer(tmp.resolve("tok")))) {
       List<Scene> batch = trainer.batch(0);
       TransformerTrainer.Losses first = trainer.step(batch, 3e-3f);
-      TransformerTrainer.Losses last = first;
-      for (int i = 0; i < 15; i++) {
+      TransformerTrainer.Losses last = trainer.step(batch, 3e-3f);
+      int arrays = trainer.managedArrays();
+      for (int i = 0; i < 14; i++) {
         last = trainer.step(batch, 3e-3f);
       }
+      assertEquals(arrays, trainer.managedArrays(), "native arrays held after step 2 and step 16");
       assertTrue(last.tokens() < 0.7f * first.tokens(), first + " then " + last);
       assertTrue(last.diffusionMse() < first.diffusionMse(), first + " then " + last);
     }
