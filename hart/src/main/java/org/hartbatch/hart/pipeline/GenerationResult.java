@@ -15,7 +15,9 @@ import java.util.Map;
  * @param tokens the sampled code indices of every stage, row-major per scale
  * @param batchSize how many requests shared the batch (the timings are the batch's)
  * @param timingsNanos wall time of each phase of the batch, in execution order ({@code text
- *     encoding}, {@code stage 0} … {@code stage S-1}, {@code diffusion}, {@code decode})
+ *     encoding}, {@code stage 0}, {@code sampling}, … {@code stage S-1}, {@code diffusion}, {@code
+ *     decode}); {@code sampling} (guidance and token sampling) is summed over the stages and is
+ *     part of their times
  */
 public record GenerationResult(
     GenerationRequest request,

@@ -20,6 +20,7 @@ import org.hartbatch.hart.io.CheckpointException;
 import org.hartbatch.hart.io.ConfigFile;
 import org.hartbatch.hart.io.HartCheckpointDir;
 import org.hartbatch.hart.io.WeightSource;
+import org.hartbatch.hart.sampling.RowSampling;
 import org.hartbatch.hart.sampling.SeedStreams;
 import org.hartbatch.hart.sampling.TokenSampler;
 import org.hartbatch.hart.sampling.TopKTopPSampler;
@@ -402,7 +403,7 @@ public final class HartPipeline implements AutoCloseable {
 
     @Override
     public void onTiming(String phase, long nanos) {
-      timings.put(phase, nanos);
+      timings.merge(phase, nanos, Long::sum);
     }
 
     List<List<int[]>> tokens() {
