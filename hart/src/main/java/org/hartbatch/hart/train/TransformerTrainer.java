@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -322,7 +323,10 @@ public final class TransformerTrainer implements AutoCloseable {
     int step = optimizer.steps();
     SplittableRandom random = new SplittableRandom(settings.seed() * 1_000_003L + step);
     Losses losses;
-    try (NDManager scope = manager.newSubManager()) {
+    // The scope also closes what ops attach to the weights' manager (results whose first operand
+    // is a weight), so nothing a step creates outlives it.
+    try (NDScope arrays = new NDScope();
+        NDManager scope = manager.newSubManager()) {
       TokenPyramid pyramid = pyramid(batch, scope);
       boolean[] dropped = new boolean[batch.size()];
       for (int r = 0; r < dropped.length; r++) {

@@ -3,6 +3,7 @@ package org.hartbatch.hart.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import org.hartbatch.hart.io.Parameters;
 import org.hartbatch.hart.runtime.Ops;
@@ -48,7 +49,10 @@ public final class LlamaAttention {
     long g = x_GnC.getShape().get(0);
     long n = x_GnC.getShape().get(1);
     NDArray qkv_3GHnd =
-        qkv().apply(x_GnC).reshape(g, n, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
+        qkv(x_GnC.getManager())
+            .apply(x_GnC)
+            .reshape(g, n, 3, heads, headDim)
+            .transpose(2, 0, 3, 1, 4);
     NDArray q = rotary.apply(qkv_3GHnd.get(0));
     NDArray k = rotary.apply(qkv_3GHnd.get(1));
     NDArray v = qkv_3GHnd.get(2);
@@ -61,9 +65,15 @@ public final class LlamaAttention {
     return proj.apply(out_GHnd.transpose(0, 2, 1, 3).reshape(g, n, (long) heads * headDim));
   }
 
-  /** The qkv projection with k unbiased, assembled per call from the bound q and v biases. */
-  private Linear qkv() {
-    return new Linear(qkvWeight, NDArrays.concat(new NDList(qBias, qBias.zerosLike(), vBias)));
+  /**
+   * The qkv projection with k unbiased, assembled per call from the bound q and v biases; the
+   * assembled bias belongs to {@code manager} (the caller's), not to the weights' manager.
+   */
+  private Linear qkv(NDManager manager) {
+    NDArray zeros = manager.zeros(qBias.getShape(), qBias.getDataType());
+    NDArray bias = NDArrays.concat(new NDList(qBias, zeros, vBias));
+    bias.attach(manager);
+    return new Linear(qkvWeight, bias);
   }
 
   private NDArray attend(NDArray q_GHnd, NDArray k_GHmd, NDArray v_GHmd, NDArray bias_nm) {
