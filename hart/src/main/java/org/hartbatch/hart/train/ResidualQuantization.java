@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.hartbatch.hart.runtime.Ops;
 import org.hartbatch.hart.vae.HybridQuantizer;
 import org.hartbatch.hart.vae.MultiScaleLatent;
 import org.hartbatch.hart.vae.Phi;
@@ -80,13 +81,13 @@ public final class ResidualQuantization {
       try (NDArray fHatDetached = fHat.stopGradient();
           NDArray commitment = mse(fHatDetached, f_BCPP);
           NDArray codebook = mse(fHat, target);
-          NDArray weighted = commitment.mul(beta);
+          NDArray weighted = Ops.scale(commitment, beta);
           NDArray both = weighted.add(codebook)) {
         loss = replace(loss, loss.add(both));
       }
     }
     rest.close();
-    NDArray vqLoss = loss.div(scales);
+    NDArray vqLoss = Ops.scale(loss, 1f / scales);
     loss.close();
     NDArray straightThrough;
     NDArray fHatDetached = fHat.stopGradient();
