@@ -43,7 +43,7 @@ public final class TransformerTraining {
     /** The built-in shapes model. */
     public static Settings shapes() {
       return new Settings(
-          TransformerTrainer.Settings.shapes(), 1500, new LearningRate(1.5e-3f, 40, 0.05f), 50);
+          TransformerTrainer.Settings.shapes(), 4000, new LearningRate(1.5e-3f, 40, 0.05f), 50);
     }
 
     public Settings withSteps(int steps) {
