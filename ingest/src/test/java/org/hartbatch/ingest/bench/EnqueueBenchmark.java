@@ -49,6 +49,9 @@ public final class EnqueueBenchmark {
   };
 
   public static void main(String[] args) throws Exception {
+    // the service's level: without it the JBoss log manager has every level on, and the Kafka
+    // clients format their per-record trace messages only to have them discarded
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
     int lines = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     Path catalog = catalogFile(lines);
     System.out.printf(
