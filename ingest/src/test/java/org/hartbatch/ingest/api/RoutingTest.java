@@ -2,6 +2,7 @@ package org.hartbatch.ingest.api;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -162,6 +163,18 @@ class RoutingTest {
                       .body("pending", equalTo(2)));
       // the second instance really holds it: the Quarkus instance's own store does not
       assertTrue(queries.catalog(owned).isEmpty());
+
+      // an owner that cannot be reached is a 503 to retry, not a 500
+      front.stop(0);
+      given()
+          .auth()
+          .oauth2(TOKEN)
+          .get("/v1/catalogs/" + owned)
+          .then()
+          .statusCode(503)
+          .header("Retry-After", equalTo(Integer.toString(ErrorMappers.RETRY_AFTER_SECONDS)))
+          .body("error", equalTo("progress-unavailable"))
+          .body("message", containsString("localhost:" + port + ", cannot be reached"));
     } finally {
       front.stop(0);
     }
