@@ -73,6 +73,18 @@ class FailurePathsTest {
         .then();
   }
 
+  /** Plain HTTP/1.1, so that request bodies go out as they are, without an upgrade attempt. */
+  private static final HttpClient HTTP_1_1 =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private HttpRequest post(String catalogId, HttpRequest.BodyPublisher body) {
+    return HttpRequest.newBuilder(URI.create(catalogs + "?catalogId=" + catalogId))
+        .header("Authorization", "Bearer " + TOKEN)
+        .header("Content-Type", JSONL)
+        .POST(body)
+        .build();
+  }
+
   private static String lines(String prompt, int count) {
     StringBuilder out = new StringBuilder();
     for (int i = 1; i <= count; i++) {
@@ -101,16 +113,9 @@ class FailurePathsTest {
     // over the test profile's 1 MB quarkus.http.limits.max-body-size
     byte[] body = lines("a prompt that fills the catalog", 30_000).getBytes(StandardCharsets.UTF_8);
     HttpResponse<String> response =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .build()
-            .send(
-                HttpRequest.newBuilder(URI.create(catalogs + "?catalogId=too-big"))
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .header("Content-Type", JSONL)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HTTP_1_1.send(
+            post("too-big", HttpRequest.BodyPublishers.ofByteArray(body)),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(413, response.statusCode(), response.body());
     assertTrue(response.headers().firstValue("Content-Type").orElse("").contains("json"));
     io.restassured.path.json.JsonPath error =
@@ -158,16 +163,9 @@ class FailurePathsTest {
         };
     InputStream slowBody = new SequenceInputStream(new ByteArrayInputStream(first), heldBack);
     CompletableFuture<HttpResponse<String>> streaming =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .build()
-            .sendAsync(
-                HttpRequest.newBuilder(URI.create(catalogs + "?catalogId=in-flight"))
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .header("Content-Type", JSONL)
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> slowBody))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HTTP_1_1.sendAsync(
+            post("in-flight", HttpRequest.BodyPublishers.ofInputStream(() -> slowBody)),
+            HttpResponse.BodyHandlers.ofString());
     try {
       // the first line's job on the topic shows the first request holds the catalog
       await().atMost(Duration.ofSeconds(30)).until(() -> jobsOnTopic("in-flight") > 0);

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.hartbatch.ingest.catalog.CatalogDefaults;
 import org.hartbatch.ingest.catalog.CatalogFormat;
-import org.hartbatch.ingest.catalog.SeedPolicy;
+import org.hartbatch.ingest.catalog.Catalogs;
 import org.hartbatch.protocol.topics.Topics;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,18 +34,7 @@ class CatalogEnqueuerTest {
     try (JobProducer producer = new JobProducer(unreachable, Topics.defaults())) {
       CatalogEnqueuer enqueuer =
           new CatalogEnqueuer(producer, new CatalogEnqueuer.Limits(65536, 1000, 10));
-      CatalogDefaults defaults =
-          new CatalogDefaults(
-              "unreachable",
-              "hart-0.7b-1024px",
-              null,
-              null,
-              null,
-              SeedPolicy.DERIVED,
-              0L,
-              null,
-              null,
-              Instant.now());
+      CatalogDefaults defaults = Catalogs.defaults("unreachable", Instant.now());
       byte[] catalog = "{\"prompt\":\"a\"}\n{\"prompt\":\"b\"}\n".getBytes(StandardCharsets.UTF_8);
       EnqueueFailedException failure =
           assertThrows(
