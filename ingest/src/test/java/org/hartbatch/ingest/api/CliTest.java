@@ -88,6 +88,21 @@ class CliTest {
     assertTrue(partial.out().contains("line 3: cfg: must be between"), partial.out());
 
     assertEquals(1, cli("wrong-token", "submit", clean.toString()).exitCode());
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    ByteArrayOutputStream unreachableErr = new ByteArrayOutputStream();
+    assertEquals(
+        1,
+        HartbatchCli.run(
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(unreachableErr, true, StandardCharsets.UTF_8),
+            "--url",
+            "http://localhost:" + closedPort,
+            "status",
+            "cli-1"));
+    assertTrue(unreachableErr.toString(StandardCharsets.UTF_8).startsWith("hartbatch: "));
     assertEquals(
         1, cli("test-token", "submit", dir.resolve("missing.jsonl").toString()).exitCode());
     assertEquals(2, cli("test-token", "submit", file("catalog.txt", "x").toString()).exitCode());

@@ -164,7 +164,19 @@ class RoutingTest {
       // the second instance really holds it: the Quarkus instance's own store does not
       assertTrue(queries.catalog(owned).isEmpty());
 
-      // an owner that cannot be reached is a 503 to retry, not a 500
+      // a forwarded read that lands on a non-owner (the group moved the catalog meanwhile) is
+      // not forwarded again
+      given()
+          .auth()
+          .oauth2(TOKEN)
+          .header("X-Hartbatch-Forwarded", "true")
+          .get("/v1/catalogs/" + owned)
+          .then()
+          .statusCode(503)
+          .body("message", containsString("moved to another instance"));
+
+      // an owner that cannot be reached is a 503 to retry, not a 500, for reads and for the
+      // duplicate check of a submission, which then enqueues nothing
       front.stop(0);
       given()
           .auth()
@@ -175,6 +187,26 @@ class RoutingTest {
           .header("Retry-After", equalTo(Integer.toString(ErrorMappers.RETRY_AFTER_SECONDS)))
           .body("error", equalTo("progress-unavailable"))
           .body("message", containsString("localhost:" + port + ", cannot be reached"));
+      given()
+          .auth()
+          .oauth2(TOKEN)
+          .contentType("application/x-ndjson")
+          .queryParam("catalogId", owned)
+          .body("{\"prompt\":\"again\"}\n".getBytes(StandardCharsets.UTF_8))
+          .post("/v1/catalogs")
+          .then()
+          .statusCode(503)
+          .body("error", equalTo("progress-unavailable"));
+      long jobsOfCatalog =
+          new KafkaFixture(bootstrapServers)
+              .readAll(topics.jobs().name(), r -> true).stream()
+                  .filter(
+                      r ->
+                          r.value() != null
+                              && new String(r.value(), StandardCharsets.UTF_8)
+                                  .contains("\"catalogId\":\"" + owned + "\""))
+                  .count();
+      assertEquals(3, jobsOfCatalog);
     } finally {
       front.stop(0);
     }
