@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "hart",
     mixinStandardHelpOptions = true,
     description = "Render images with HART (hybrid autoregressive transformer).",
-    subcommands = {RenderCommand.class})
+    subcommands = {RenderCommand.class, TrainTokenizerCommand.class})
 public final class HartCli {
 
   public static void main(String[] args) {

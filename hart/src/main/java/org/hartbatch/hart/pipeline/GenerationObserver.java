@@ -32,6 +32,9 @@ public interface GenerationObserver {
    */
   default void onResidual(NDArray condition_NC, NDArray sampled_NCv) {}
 
-  /** Wall time of a named phase of the batch, e.g. {@code stage 3} or {@code diffusion}. */
+  /**
+   * Wall time of a named phase of the batch, e.g. {@code stage 3} or {@code diffusion}; a phase
+   * reported more than once (e.g. {@code sampling}, once per stage) adds up.
+   */
   default void onTiming(String phase, long nanos) {}
 }

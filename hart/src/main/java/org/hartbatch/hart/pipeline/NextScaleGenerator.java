@@ -14,6 +14,7 @@ import java.util.Map;
 import org.hartbatch.hart.diffusion.DiffusionSampler;
 import org.hartbatch.hart.diffusion.NoiseSource;
 import org.hartbatch.hart.diffusion.SeededNoise;
+import org.hartbatch.hart.sampling.RowSampling;
 import org.hartbatch.hart.sampling.SampledTokens;
 import org.hartbatch.hart.sampling.SeedStreams;
 import org.hartbatch.hart.sampling.StageSchedule;
@@ -35,6 +36,10 @@ public final class NextScaleGenerator {
   private final DiffusionSampler diffusion;
   private final HartVae vae;
 
+  /**
+   * @param diffusion the residual diffusion of the last stage, or null to decode the last stage's
+   *     tokens without a residual (an ablation: what the discrete tokens alone draw)
+   */
   public NextScaleGenerator(HartTransformer transformer, DiffusionSampler diffusion, HartVae vae) {
     this.transformer = transformer;
     this.diffusion = diffusion;
@@ -95,29 +100,26 @@ public final class NextScaleGenerator {
     NDArray hidden = session.run(s, x);
     NDArray head = s == 0 ? hidden.get(new NDIndex(":, -1:, :")) : hidden;
     NDArray logits = transformer.logits(head, context);
+    long samplingStart = System.nanoTime();
     NDArray guided = guide(logits, rows, schedule);
-    NDList indices = new NDList();
-    NDList embeddings = new NDList();
-    NDArray codebook = vae.quantizer().codebook();
-    for (int b = 0; b < rows.size(); b++) {
-      RowSampling row = rows.get(b);
-      SampledTokens tokens =
-          sampler.sample(guided.get(b), codebook, schedule, row.params(), row.streams());
-      indices.add(tokens.indices_n());
-      embeddings.add(tokens.embeddings_nCv());
-    }
-    NDArray idx_Bn = NDArrays.stack(indices);
-    NDArray tokens_BnCv = NDArrays.stack(embeddings);
+    SampledTokens sampled = sampler.sample(guided, vae.quantizer().codebook(), schedule, rows);
+    NDArray idx_Bn = sampled.indices_Bn();
+    NDArray tokens_BnCv = sampled.embeddings_BnCv();
+    observer.onTiming("sampling", System.nanoTime() - samplingStart);
     NDArray next = null;
     if (!schedule.isLast()) {
       next = latent.addStage(s, tokens_BnCv);
       observer.onTiming("stage " + s, System.nanoTime() - start);
     } else {
       observer.onTiming("stage " + s, System.nanoTime() - start);
-      long diffusionStart = System.nanoTime();
-      NDArray residual = residual(hidden, latent.lookup(idx_Bn), rows, schedule, noise, observer);
-      latent.addLastStage(tokens_BnCv.add(residual));
-      observer.onTiming("diffusion", System.nanoTime() - diffusionStart);
+      if (diffusion == null) {
+        latent.addLastStage(tokens_BnCv);
+      } else {
+        long diffusionStart = System.nanoTime();
+        NDArray residual = residual(hidden, latent.lookup(idx_Bn), rows, schedule, noise, observer);
+        latent.addLastStage(tokens_BnCv.add(residual));
+        observer.onTiming("diffusion", System.nanoTime() - diffusionStart);
+      }
     }
     observer.onStage(s, x, hidden, logits, guided, idx_Bn, latent.fHat(), next);
     return next == null ? null : transformer.scaleInput(s + 1, MultiScaleLatent.mapToTokens(next));

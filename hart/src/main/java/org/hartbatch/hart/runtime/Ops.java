@@ -52,7 +52,9 @@ public final class Ops {
    * <p>Image by image: oneDNN picks its convolution algorithm by the batch size, and on small maps
    * (measured: 2×2 and 16×16, not 64×64) the results of one image then differ with the batch it is
    * in. A request must decode the same alone or batched (its diffusion residual and image are
-   * checked to 1/255), so every image is convolved as if alone.
+   * checked to 1/255), so every image is convolved as if alone. A kernel that is being trained (it
+   * carries a gradient) convolves the whole batch at once: there speed matters, and per-image
+   * convolutions made a training step many times slower.
    */
   public static NDArray conv2d(NDArray x, NDArray w, NDArray b) {
     long pad = w.getShape().get(2) / 2;
@@ -69,7 +71,7 @@ public final class Ops {
 
   private static NDArray imageByImage(NDArray x, NDArray w, NDArray b, long stride, long pad) {
     long batch = x.getShape().get(0);
-    if (batch == 1) {
+    if (batch == 1 || w.hasGradient()) {
       return convolve(x, w, b, stride, pad);
     }
     NDList images = new NDList();
@@ -87,5 +89,27 @@ public final class Ops {
     return Conv2d.conv2d(
             x, w, b, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1)
         .singletonOrThrow();
+  }
+
+  /**
+   * A copy of an array made from Java data ({@code manager.create(float[])} and the like) whose
+   * memory PyTorch owns; the original is closed. The engine wraps Java buffers without copying, so
+   * once such an array is closed the garbage collector may free memory that autograd still reads in
+   * {@code backward}; arrays that can end up saved for a backward pass are made owned first.
+   */
+  public static NDArray owned(NDArray javaBacked) {
+    try (javaBacked) {
+      return javaBacked.duplicate();
+    }
+  }
+
+  /**
+   * {@code x · factor} with the factor as an engine-owned scalar: DJL's {@code mul(Number)} wraps
+   * the number in Java memory that may be freed before a backward pass reads it.
+   */
+  public static NDArray scaled(NDArray x, double factor) {
+    try (NDArray scalar = x.getManager().full(new Shape(), (float) factor, x.getDataType())) {
+      return x.mul(scalar);
+    }
   }
 }

@@ -1,24 +1,22 @@
 package org.hartbatch.hart.sampling;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 
-/** Chooses one request's tokens at one stage from its guided logits. */
+/** Chooses the tokens of a batch of requests at one stage from their guided logits. */
 public interface TokenSampler {
 
   /**
-   * @param guided_nV {@code (1+t) cond - t uncond} logits of the request's {@code n} tokens
+   * @param guided_BnV {@code (1+t) cond - t uncond} logits of each request's {@code n} tokens
    * @param codebook_VCv the VQ codebook
+   * @param rows each request's parameters and random streams, in batch order
    */
   SampledTokens sample(
-      NDArray guided_nV,
-      NDArray codebook_VCv,
-      StageSchedule stage,
-      SamplingParams params,
-      SeedStreams streams);
+      NDArray guided_BnV, NDArray codebook_VCv, StageSchedule stage, List<RowSampling> rows);
 
   /** Argmax tokens and hard embeddings, ignoring every random parameter (the fixtures' mode). */
   TokenSampler GREEDY =
-      (guided, codebook, stage, params, streams) -> {
+      (guided, codebook, stage, rows) -> {
         NDArray indices = guided.argMax(-1);
         return new SampledTokens(indices, codebook.get(indices));
       };

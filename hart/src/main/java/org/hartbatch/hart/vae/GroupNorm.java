@@ -14,16 +14,20 @@ final class GroupNorm {
   static final int GROUPS = 32;
   static final float EPS = 1e-6f;
 
-  private final NDArray weight_1C11;
-  private final NDArray bias_1C11;
+  private final NDArray weight_C;
+  private final NDArray bias_C;
 
   GroupNorm(Parameters p, int channels) {
-    weight_1C11 = p.get("weight", channels).reshape(1, channels, 1, 1);
-    bias_1C11 = p.get("bias", channels).reshape(1, channels, 1, 1);
+    weight_C = p.get("weight", channels);
+    bias_C = p.get("bias", channels);
   }
 
   NDArray forward(NDArray x_BCHW) {
+    long channels = x_BCHW.getShape().get(1);
+    // shaped per call, not once at binding, so that trained weights get their gradients
     try (NDArray normed = Ops.inFloat32(x_BCHW, GroupNorm::normalize);
+        NDArray weight_1C11 = weight_C.reshape(1, channels, 1, 1);
+        NDArray bias_1C11 = bias_C.reshape(1, channels, 1, 1);
         NDArray scaled = normed.mul(weight_1C11)) {
       return scaled.add(bias_1C11);
     }

@@ -1,8 +1,6 @@
 package org.hartbatch.hart.bench;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,21 +35,25 @@ public final class PipelineBench {
     if (batches.isEmpty()) {
       batches = List.of(1, 4, 16, 32);
     }
+    double peakWall;
     double peak;
     try (NDManager manager = NDManager.newBaseManager()) {
-      peak = CoreBench.matmulPeakGflops(manager);
+      peakWall = CoreBench.matmulPeakGflops(manager);
+      peak = CoreBench.matmulPeakPerCpuSecond();
     }
     System.out.printf(
-        "model %s, %d px; DJL fp32 matmul peak %.1f GFLOP/s%n",
-        model.spec(), model.imageSize(), peak);
+        "model %s, %d px; DJL fp32 1024^3 matmul peak %.1f GFLOP/s, %.1f GFLOP per CPU-s%n",
+        model.spec(), model.imageSize(), peakWall, peak);
     int maxBatch = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
     try (HartPipeline hart =
         HartPipeline.open(model.spec(), PipelineOptions.defaults().withMaxBatch(maxBatch))) {
       hart.generate(requests(1, 1000));
+      hart.generate(requests(2, 2000));
       System.out.println(
           "| batch | images/s | CPU s/image | GFLOP/image (model) | GFLOP/CPU-s | % of peak |"
               + " phase split, wall s |");
       System.out.println("|---|---|---|---|---|---|---|");
+      List<String> phaseLines = new ArrayList<>();
       for (int b : batches) {
         long t0 = System.nanoTime();
         long cpu0 = cpuNanos();
@@ -77,26 +79,45 @@ public final class PipelineBench {
             gflop / cpuSeconds,
             100 * gflop / cpuSeconds / peak,
             split);
+        phaseLines.add(phaseEfficiency(model, b, phases, cpuSeconds / seconds, peak));
       }
+      phaseLines.forEach(System.out::println);
     }
   }
 
-  /** Best of 5 products of two 1024x1024 matrices, in GFLOP per process CPU-second. */
-  static double matmulPeakPerCpuSecond() {
-    try (NDManager m = NDManager.newBaseManager()) {
-      NDArray a = m.randomNormal(new Shape(1024, 1024));
-      NDArray b = m.randomNormal(new Shape(1024, 1024));
-      a.matMul(b).close();
-      double best = Double.MAX_VALUE;
-      for (int i = 0; i < 5; i++) {
-        long cpu0 = cpuNanos();
-        try (NDArray c = a.matMul(b)) {
-          c.getFloat(0, 0);
-        }
-        best = Math.min(best, (cpuNanos() - cpu0) / 1e9);
-      }
-      return 2.0 * 1024 * 1024 * 1024 / best / 1e9;
+  /**
+   * Per phase at batch {@code b}: CPU seconds per image (the phase's wall time times the run's CPU
+   * per wall second), and for the modelled phases GFLOP per image and GFLOP per CPU-second as a
+   * share of the peak.
+   */
+  private static String phaseEfficiency(
+      BuiltinModel model, int b, Map<String, Long> phases, double cpuPerWall, double peak) {
+    HartTransformerConfig t = HartTransformerConfig.from(model.transformerConfig());
+    StringBuilder line = new StringBuilder("batch " + b + ", CPU s / GFLOP / % of peak per image:");
+    phases.forEach(
+        (phase, nanos) -> {
+          double cpu = nanos / 1e9 * cpuPerWall / b;
+          double macs = phaseMacs(model, t, phase, b);
+          line.append(String.format(" %s %.3f", phase, cpu));
+          if (macs > 0) {
+            double gflop = 2 * macs / 1e9 / b;
+            line.append(String.format(" / %.2f / %.0f%%", gflop, 100 * gflop / cpu / peak));
+          }
+          line.append(';');
+        });
+    return line.toString();
+  }
+
+  private static double phaseMacs(
+      BuiltinModel model, HartTransformerConfig t, String phase, int b) {
+    if (phase.startsWith("stage ")) {
+      return transformerMacs(t, model.vocab(), Integer.parseInt(phase.substring(6)), b);
     }
+    return switch (phase) {
+      case "diffusion" -> diffusionMacs(model, t, b);
+      case "decode" -> b * CoreBench.decoderMacs(VaeConfig.from(model.vaeConfig()), t.latentSide());
+      default -> 0;
+    };
   }
 
   /** CPU time of the whole process: steadier than wall time on a shared machine. */
@@ -124,19 +145,33 @@ public final class PipelineBench {
    */
   static double macs(BuiltinModel model, int b) {
     HartTransformerConfig t = HartTransformerConfig.from(model.transformerConfig());
+    double transformer = 0;
+    for (int s = 0; s < t.stages(); s++) {
+      transformer += transformerMacs(t, model.vocab(), s, b);
+    }
+    double decoder = b * CoreBench.decoderMacs(VaeConfig.from(model.vaeConfig()), t.latentSide());
+    return transformer + diffusionMacs(model, t, b) + decoder;
+  }
+
+  /**
+   * Stage {@code s} of the transformer over {@code G = 2b} sequences; stage 0 embeds the context.
+   */
+  static double transformerMacs(HartTransformerConfig t, double v, int s, int b) {
     double c = t.embedDim();
     double f = t.ffnHidden();
-    double v = model.vocab();
     double g = 2.0 * b;
-    double transformer = g * t.contextTokens() * t.contextDim() * c;
-    for (int s = 0; s < t.stages(); s++) {
-      double nq = t.queries(s);
-      double nkv = t.keysThrough(s);
-      transformer +=
-          g
-              * (t.depth() * (nq * (4 * c * c + 3 * c * f) + 2 * nq * nkv * c)
-                  + (s == 0 ? 1 : nq) * c * v);
-    }
+    double nq = t.queries(s);
+    double nkv = t.keysThrough(s);
+    double macs =
+        g
+            * (t.depth() * (nq * (4 * c * c + 3 * c * f) + 2 * nq * nkv * c)
+                + (s == 0 ? 1 : nq) * c * v);
+    return s == 0 ? macs + g * t.contextTokens() * t.contextDim() * c : macs;
+  }
+
+  /** 8 diffusion steps over the {@code G·P²} rows of the last stage. */
+  static double diffusionMacs(BuiltinModel model, HartTransformerConfig t, int b) {
+    double c = t.embedDim();
     double w = model.diffusionWidth();
     double cv = model.latentChannels();
     double md =
@@ -148,8 +183,6 @@ public final class PipelineBench {
             + 2 * w * w
             + 2 * cv * w;
     double side = t.latentSide();
-    double diffusion = 8 * g * side * side * md;
-    double decoder = b * CoreBench.decoderMacs(VaeConfig.from(model.vaeConfig()), t.latentSide());
-    return transformer + diffusion + decoder;
+    return 8 * 2.0 * b * side * side * md;
   }
 }

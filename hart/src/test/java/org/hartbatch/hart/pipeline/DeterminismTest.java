@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import org.hartbatch.hart.diffusion.DiffusionConfig;
 import org.hartbatch.hart.diffusion.DiffusionSampler;
 import org.hartbatch.hart.diffusion.SimpleMlpAdaLn;
+import org.hartbatch.hart.sampling.RowSampling;
 import org.hartbatch.hart.sampling.SamplingParams;
 import org.hartbatch.hart.sampling.SeedStreams;
 import org.hartbatch.hart.sampling.TopKTopPSampler;
@@ -166,6 +167,11 @@ class DeterminismTest {
     Rendered alone = render(List.of(SUBJECT));
     assertSameRender(alone, render(List.of(OTHER_A, OTHER_B, SUBJECT, OTHER_C)), 2);
     assertSameRender(alone, render(List.of(SUBJECT, OTHER_B)), 0);
+  }
+
+  @Test
+  void aRequestWithTopKTopPAndHardTokensRendersTheSameAloneAndBatched() {
+    assertSameRender(render(List.of(OTHER_B)), render(List.of(OTHER_A, SUBJECT, OTHER_B)), 2);
   }
 
   @Test

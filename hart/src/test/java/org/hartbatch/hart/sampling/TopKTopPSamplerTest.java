@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,10 +45,19 @@ class TopKTopPSamplerTest {
   }
 
   private long[] draw(SamplingParams params, long seed) {
-    return sampler
-        .sample(logits(), codebook, new StageSchedule(3, 14), params, new SeedStreams(seed))
-        .indices_n()
-        .toLongArray();
+    return sample(logits(), new StageSchedule(3, 14), params, seed).indices_Bn().toLongArray();
+  }
+
+  /** One request's tokens from its logits {@code [n, V]}, as a batch of one. */
+  private SampledTokens sample(
+      NDArray logits_nV, StageSchedule stage, SamplingParams p, long seed) {
+    SampledTokens tokens =
+        sampler.sample(
+            logits_nV.expandDims(0),
+            codebook,
+            stage,
+            List.of(new RowSampling(p, new SeedStreams(seed))));
+    return new SampledTokens(tokens.indices_Bn().get(0), tokens.embeddings_BnCv().get(0));
   }
 
   private static double[] frequencies(long[] indices) {
@@ -91,28 +102,18 @@ class TopKTopPSamplerTest {
   @Test
   void theSmoothPathMixesOnlyUnfilteredCodes() {
     SampledTokens tokens =
-        sampler.sample(
-            logits(),
-            codebook,
-            new StageSchedule(3, 14),
-            new SamplingParams(4.5, 1, 0, true),
-            new SeedStreams(3));
+        sample(logits(), new StageSchedule(3, 14), new SamplingParams(4.5, 1, 0, true), 3);
     // with k = 1 only code 0 survives, so the soft mixture is exactly its codebook row
-    float[] e = tokens.embeddings_nCv().get("0").toFloatArray();
+    float[] e = tokens.embeddings_BnCv().get("0").toFloatArray();
     assertArrayEquals(new float[] {1, 0}, e, 1e-6f);
-    assertEquals(new Shape(TOKENS, 2), tokens.embeddings_nCv().getShape());
+    assertEquals(new Shape(TOKENS, 2), tokens.embeddings_BnCv().getShape());
   }
 
   @Test
   void theSmoothPathIsAConvexMixture() {
     SampledTokens tokens =
-        sampler.sample(
-            logits(),
-            codebook,
-            new StageSchedule(13, 14),
-            new SamplingParams(4.5, 0, 0, true),
-            new SeedStreams(3));
-    float[] e = tokens.embeddings_nCv().toFloatArray();
+        sample(logits(), new StageSchedule(13, 14), new SamplingParams(4.5, 0, 0, true), 3);
+    float[] e = tokens.embeddings_BnCv().toFloatArray();
     for (int i = 0; i < e.length; i += 2) {
       // codes (1,0), (0,1), (-1,0): any convex mixture has |x| + |y| <= 1 and y >= 0
       assertTrue(Math.abs(e[i]) + Math.abs(e[i + 1]) <= 1 + 1e-5 && e[i + 1] >= -1e-6);
@@ -124,8 +125,63 @@ class TopKTopPSamplerTest {
     NDArray lg = manager.create(new float[] {0, 3, 1, 2, 5, 4}, new Shape(2, 3));
     SampledTokens tokens =
         TokenSampler.GREEDY.sample(
-            lg, codebook, new StageSchedule(0, 5), SamplingParams.REFERENCE_DEFAULTS, null);
-    assertArrayEquals(new long[] {1, 1}, tokens.indices_n().toLongArray());
+            lg.expandDims(0),
+            codebook,
+            new StageSchedule(0, 5),
+            List.of(new RowSampling(SamplingParams.REFERENCE_DEFAULTS, null)));
+    assertArrayEquals(new long[] {1, 1}, tokens.indices_Bn().toLongArray());
+    assertArrayEquals(new float[] {0, 1, 0, 1}, tokens.embeddings_BnCv().toFloatArray());
+  }
+
+  /**
+   * Rows with different k, top-p, smoothing and seeds sampled as one batch give each row exactly
+   * what it gets alone, over a vocabulary and token count whose sizes are no multiple of a vector.
+   */
+  @Test
+  void eachRowOfABatchSamplesExactlyAsAlone() {
+    int n = 37;
+    int vocab = 1027;
+    NDArray wide = manager.randomNormal(new Shape(vocab, 2));
+    List<SamplingParams> params =
+        List.of(
+            new SamplingParams(4.5, 0, 0, true),
+            new SamplingParams(2.0, 50, 0.9, false),
+            new SamplingParams(4.5, 5000, 0, true),
+            new SamplingParams(1.0, 3, 0, false),
+            new SamplingParams(4.5, 0, 0.5, true));
+    NDArray logits_BnV = manager.randomNormal(new Shape(params.size(), n, vocab)).mul(3);
+    List<RowSampling> rows = new ArrayList<>();
+    for (int b = 0; b < params.size(); b++) {
+      rows.add(new RowSampling(params.get(b), new SeedStreams(100 + b)));
+    }
+    for (StageSchedule stage : List.of(new StageSchedule(2, 10), new StageSchedule(9, 10))) {
+      SampledTokens batch = sampler.sample(logits_BnV, wide, stage, rows);
+      for (int b = 0; b < rows.size(); b++) {
+        SampledTokens alone =
+            sampler.sample(logits_BnV.get(b).expandDims(0), wide, stage, List.of(rows.get(b)));
+        assertArrayEquals(
+            alone.indices_Bn().toLongArray(),
+            batch.indices_Bn().get(b).toLongArray(),
+            "indices of row " + b);
+        assertArrayEquals(
+            alone.embeddings_BnCv().toFloatArray(),
+            batch.embeddings_BnCv().get(b).toFloatArray(),
+            "embeddings of row " + b);
+      }
+    }
+  }
+
+  @Test
+  void aBatchNeedsOneSamplingRowPerRequest() {
+    NDArray logits_BnV = manager.zeros(new Shape(2, 3, 4));
+    List<RowSampling> one =
+        List.of(new RowSampling(SamplingParams.REFERENCE_DEFAULTS, new SeedStreams(1)));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> sampler.sample(logits_BnV, codebook, new StageSchedule(1, 5), one))
+            .getMessage()
+            .contains("1 sampling rows for 2"));
   }
 
   @Test
