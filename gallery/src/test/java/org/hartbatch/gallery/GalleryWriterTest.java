@@ -194,6 +194,7 @@ class GalleryWriterTest {
                       false,
                       0,
                       List.of(),
+                      List.of(),
                       job.metadata())))
           .get();
     }

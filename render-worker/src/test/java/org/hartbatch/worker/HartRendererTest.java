@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.hartbatch.ops.testing.LocalKafka;
 import org.hartbatch.ops.testing.LocalKafkaExtension;
@@ -33,12 +34,17 @@ class HartRendererTest {
   @Test
   void rendersJobsWithTheBuiltInModel(LocalKafka kafka, LocalS3 s3) throws Exception {
     try (WorkerFixture fixture = new WorkerFixture(kafka, s3, "hart", 1)) {
+      List<String> prompts =
+          List.of("a small red boat", "a red Zyzzyva boat near a qwxyz", "a blue house");
       List<RenderJob> jobs =
-          fixture.jobs("cat-h", 3).stream().map(j -> j.toBuilder().model(MODEL).build()).toList();
+          IntStream.range(0, prompts.size())
+              .mapToObj(
+                  i -> fixture.job("cat-h", i, prompts.get(i)).toBuilder().model(MODEL).build())
+              .toList();
       fixture.send(jobs);
       fixture.start(
           fixture.settings("w1").maxBatch(4).build(),
-          new HartRenderer(Optional.empty(), Optional.empty(), MODEL, Optional.empty(), 4));
+          new HartRenderer("builtin:tiny", Optional.empty(), MODEL, Optional.empty(), 4));
 
       Map<String, JobSucceeded> events =
           successesByJob(fixture.awaitEvents(jobs.size(), Duration.ofSeconds(120)));
@@ -51,13 +57,20 @@ class HartRendererTest {
         assertEquals(event.width(), image.getWidth());
         assertEquals(event.height(), image.getHeight());
       }
+      JobSucceeded unknown = events.get(jobs.get(1).jobId());
+      assertEquals(List.of("Zyzzyva", "qwxyz"), unknown.unknownWords());
+      assertEquals(
+          List.of("the model does not know these words of the prompt: Zyzzyva qwxyz"),
+          unknown.warnings());
+      assertEquals(List.of(), events.get(jobs.get(0).jobId()).unknownWords());
+      assertEquals(List.of(), events.get(jobs.get(0).jobId()).warnings());
     }
   }
 
   @Test
   void aPromptTheModelRejectsFailsAloneInItsBatch() throws Exception {
     try (HartRenderer renderer =
-        new HartRenderer(Optional.empty(), Optional.empty(), MODEL, Optional.empty(), 2)) {
+        new HartRenderer("builtin:tiny", Optional.empty(), MODEL, Optional.empty(), 2)) {
       renderer.load();
       List<RenderResult> results =
           renderer.render(

@@ -294,7 +294,7 @@ class WorkerBenchmark {
 
   private static Renderer hart() {
     return new HartRenderer(
-        Optional.empty(), Optional.empty(), HART_MODEL, Optional.empty(), HART_BATCH);
+        "builtin:tiny", Optional.empty(), HART_MODEL, Optional.empty(), HART_BATCH);
   }
 
   private static Renderer fixedCost() {

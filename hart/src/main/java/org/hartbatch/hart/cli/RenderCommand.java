@@ -135,6 +135,13 @@ final class RenderCommand implements Callable<Integer> {
                     + result.droppedPromptTokens()
                     + " tokens dropped");
           }
+          if (!result.unknownWords().isEmpty()) {
+            err.println(
+                "line "
+                    + job.line
+                    + ": words the model does not know (it saw its unknown token instead): "
+                    + String.join(" ", result.unknownWords()));
+          }
           long t0 = System.nanoTime();
           byte[] png = PngImages.encode(result.image(), metadata(info, job.request));
           pngNanos += System.nanoTime() - t0;

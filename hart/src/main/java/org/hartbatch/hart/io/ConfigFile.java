@@ -73,6 +73,17 @@ public final class ConfigFile {
     return has(field) ? requireText(field) : fallback;
   }
 
+  public boolean optBoolean(String field, boolean fallback) {
+    if (!has(field)) {
+      return fallback;
+    }
+    JsonNode node = fields.get(field);
+    if (!node.isBoolean()) {
+      throw bad(field, "must be true or false but is " + node);
+    }
+    return node.booleanValue();
+  }
+
   public int[] requireIntArray(String field) {
     JsonNode node = require(field);
     if (!node.isArray() || node.isEmpty()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.hartbatch.hart.io.ConfigFile;
 import org.hartbatch.hart.transformer.HartTransformerConfig;
 import org.hartbatch.hart.vae.VaeConfig;
@@ -12,7 +13,8 @@ import org.hartbatch.hart.vae.VaeConfig;
 /**
  * Model shapes that need no files: the configs of a small HART with deterministic random weights
  * ({@link RandomWeights}), named {@code builtin:<name>}. Their images are noise; they exist so that
- * everything runs from a fresh clone and so that benchmarks have a fixed, reproducible model.
+ * tests need no weight files and benchmarks have a fixed, reproducible model. The trained built-in
+ * model is a {@link BuiltinCheckpoint}.
  *
  * @param contextTokens text tokens per prompt
  * @param contextDim hidden size of the text encoder
@@ -35,7 +37,7 @@ public record BuiltinModel(
   /** Seed of every built-in model's weights. */
   public static final long WEIGHT_SEED = 20241012L;
 
-  /** The default model: tiny, 128 px, fast enough for tests and a first run. */
+  /** Tiny, 128 px, fast enough for tests. */
   public static final BuiltinModel TINY =
       new BuiltinModel(
           "tiny",
@@ -88,7 +90,10 @@ public record BuiltinModel(
                     "model '"
                         + spec
                         + "' is not built in; built-in models are "
-                        + all().stream().map(m -> SPEC_PREFIX + m.name).toList()));
+                        + Stream.concat(
+                                BuiltinCheckpoint.all().stream().map(BuiltinCheckpoint::spec),
+                                all().stream().map(BuiltinModel::spec))
+                            .toList()));
   }
 
   public String spec() {

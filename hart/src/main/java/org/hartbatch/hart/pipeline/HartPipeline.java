@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.hartbatch.hart.diffusion.DiffusionConfig;
 import org.hartbatch.hart.diffusion.DiffusionSampler;
 import org.hartbatch.hart.diffusion.SimpleMlpAdaLn;
@@ -43,12 +46,17 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * A model spec is {@code builtin:<name>} (random weights, no files) or a checkpoint directory in
- * the Hugging Face layout ({@code llm/}, {@code tokenizer/}) plus a Qwen2 text encoder directory.
- * Not thread-safe: one generation at a time per pipeline.
+ * A model spec is {@code builtin:<name>} or a checkpoint directory in the Hugging Face layout
+ * ({@code llm/}, {@code tokenizer/}) plus a Qwen2 text encoder directory. Built-in models are
+ * either trained and shipped in the jar ({@link BuiltinCheckpoint}, e.g. {@code builtin:shapes}) or
+ * random-weight shapes that need no files ({@link BuiltinModel}, e.g. {@code builtin:tiny}). Not
+ * thread-safe: one generation at a time per pipeline.
  */
 public final class HartPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HartPipeline.class);
+
+  /** Key of {@code llm/config.json}: false for a model trained without the system prompt. */
+  public static final String USE_SYSTEM_PROMPT = "use_llm_system_prompt";
 
   /** What is loaded, for logs and image metadata. */
   public record ModelInfo(String spec, boolean randomWeights, int imageSize, String description) {}
@@ -84,35 +92,74 @@ public final class HartPipeline implements AutoCloseable {
     if (modelSpec == null || modelSpec.isBlank()) {
       throw new IllegalArgumentException("model spec must name builtin:<name> or a directory");
     }
+    if (modelSpec.startsWith(BuiltinModel.SPEC_PREFIX)) {
+      Optional<BuiltinCheckpoint> shipped = BuiltinCheckpoint.find(modelSpec);
+      if (shipped.isPresent()) {
+        return open(shipped.get(), HartPipeline.class.getClassLoader(), options);
+      }
+    }
     NDManager manager = NDManager.newBaseManager(options.runtime().device());
     try {
       return modelSpec.startsWith(BuiltinModel.SPEC_PREFIX)
-          ? openBuiltin(BuiltinModel.named(modelSpec), options, manager)
-          : openDirectory(Path.of(modelSpec), options, manager);
+          ? openRandom(BuiltinModel.named(modelSpec), options, manager)
+          : openDirectory(Path.of(modelSpec), options, manager, null);
     } catch (IOException | RuntimeException e) {
       manager.close();
       throw e;
     }
   }
 
-  private static HartPipeline openBuiltin(
+  /** Loads a trained built-in model from the class path of {@code loader}. */
+  static HartPipeline open(
+      BuiltinCheckpoint checkpoint, ClassLoader loader, PipelineOptions options)
+      throws IOException {
+    Path dir = Files.createTempDirectory("hartbatch-" + checkpoint.name() + "-");
+    NDManager manager = NDManager.newBaseManager(options.runtime().device());
+    try {
+      checkpoint.extract(loader, dir);
+      HartPipeline pipeline =
+          openDirectory(
+              dir,
+              options.withTextEncoderDir(null),
+              manager,
+              new Label(
+                  checkpoint.spec(), false, checkpoint.spec() + " (" + checkpoint.summary() + ")"));
+      LOG.info(
+          "loaded {}, {} ({} px)", checkpoint.spec(), checkpoint.summary(), pipeline.imageSize());
+      return pipeline;
+    } catch (IOException | RuntimeException e) {
+      manager.close();
+      throw e;
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private static HartPipeline openRandom(
       BuiltinModel model, PipelineOptions options, NDManager manager) {
     LOG.warn(
         "{} has RANDOM weights (seed {}): its images are noise, for trying the system only",
         model.spec(),
         BuiltinModel.WEIGHT_SEED);
     TextEncoder text = TextEncoders.randomTiny(BuiltinModel.WEIGHT_SEED);
-    ModelInfo info =
-        new ModelInfo(
+    Label label =
+        new Label(
             model.spec(),
             true,
-            model.imageSize(),
             model.spec()
                 + " (random weights, seed "
                 + BuiltinModel.WEIGHT_SEED
                 + ", images are noise)");
     return assemble(
-        info,
+        label,
         model.transformerConfig(),
         model.transformerWeights(),
         model.vaeConfig(),
@@ -122,8 +169,15 @@ public final class HartPipeline implements AutoCloseable {
         manager);
   }
 
-  private static HartPipeline openDirectory(Path dir, PipelineOptions options, NDManager manager)
-      throws IOException {
+  /**
+   * A checkpoint directory. The text encoder pads prompts to the transformer's {@code
+   * context_token}, and prepends the reference's system prompt unless {@code llm/config.json} sets
+   * {@code use_llm_system_prompt} to false (models trained without it, such as builtin:shapes).
+   *
+   * @param label how to name the model; null: by its weight files
+   */
+  private static HartPipeline openDirectory(
+      Path dir, PipelineOptions options, NDManager manager, Label label) throws IOException {
     HartCheckpointDir checkpoint = new HartCheckpointDir(dir);
     Path textDir =
         options.textEncoderDir() != null ? options.textEncoderDir() : dir.resolve("text_encoder");
@@ -133,21 +187,24 @@ public final class HartPipeline implements AutoCloseable {
               + textDir
               + " is missing (set it with the text encoder option)");
     }
-    TextEncoder text = TextEncoder.open(textDir, TextEncoderOptions.defaults());
+    ConfigFile transformerConfig = checkpoint.transformerConfig();
+    TextEncoder text = TextEncoder.open(textDir, textOptions(transformerConfig));
     try (WeightSource transformerWeights = checkpoint.transformerWeights();
         WeightSource vaeWeights = checkpoint.tokenizerWeights()) {
       ConfigFile vaeConfig = checkpoint.tokenizerConfig();
       HartPipeline pipeline =
           assemble(
-              null,
-              checkpoint.transformerConfig(),
+              label,
+              transformerConfig,
               transformerWeights,
               vaeConfig,
               vaeWeights,
               text,
               options,
               manager);
-      LOG.info("loaded HART checkpoint {} ({} px)", dir, pipeline.info.imageSize());
+      if (label == null) {
+        LOG.info("loaded HART checkpoint {} ({} px)", dir, pipeline.imageSize());
+      }
       return pipeline;
     } catch (IOException | RuntimeException e) {
       text.close();
@@ -155,8 +212,20 @@ public final class HartPipeline implements AutoCloseable {
     }
   }
 
+  /** The text encoder's options for a checkpoint's transformer config. */
+  static TextEncoderOptions textOptions(ConfigFile transformerConfig) {
+    TextEncoderOptions options =
+        TextEncoderOptions.defaults().withMaxTokens(transformerConfig.requireInt("context_token"));
+    return transformerConfig.optBoolean(USE_SYSTEM_PROMPT, true)
+        ? options
+        : options.withSystemPrompt("");
+  }
+
+  /** How a loaded model is named; {@code spec} also names it in image metadata. */
+  private record Label(String spec, boolean randomWeights, String description) {}
+
   private static HartPipeline assemble(
-      ModelInfo builtinInfo,
+      Label label,
       ConfigFile transformerConfigFile,
       WeightSource transformerWeights,
       ConfigFile vaeConfigFile,
@@ -192,15 +261,19 @@ public final class HartPipeline implements AutoCloseable {
     HartVae vae = HartVae.load(vaeWeights, vaeConfig, manager, options.runtime().computeType());
     int imageSize = transformerConfig.latentSide() * vaeConfig.downsampling();
     ModelInfo info =
-        builtinInfo != null
-            ? builtinInfo
+        label != null
+            ? new ModelInfo(label.spec(), label.randomWeights(), imageSize, label.description())
             : new ModelInfo(
                 transformerWeights.describe(),
                 false,
                 imageSize,
                 "HART " + transformerWeights.describe());
-    return new HartPipeline(
-        info, manager, text, transformer, DiffusionSampler.of(net), vae, options);
+    DiffusionSampler diffusion = options.residualDiffusion() ? DiffusionSampler.of(net) : null;
+    return new HartPipeline(info, manager, text, transformer, diffusion, vae, options);
+  }
+
+  private int imageSize() {
+    return info.imageSize();
   }
 
   public ModelInfo info() {
@@ -256,7 +329,14 @@ public final class HartPipeline implements AutoCloseable {
         if (outcome instanceof PromptOutcome.Rejected rejected) {
           results.add(
               new GenerationResult(
-                  requests.get(i), null, rejected.reason(), 0, List.of(), rows.size(), frozen));
+                  requests.get(i),
+                  null,
+                  rejected.reason(),
+                  0,
+                  List.of(),
+                  List.of(),
+                  rows.size(),
+                  frozen));
         } else {
           PromptOutcome.Encoded e = (PromptOutcome.Encoded) outcome;
           results.add(
@@ -265,6 +345,7 @@ public final class HartPipeline implements AutoCloseable {
                   images.get(row),
                   null,
                   e.droppedTokens(),
+                  e.unknownWords(),
                   tokens.get(row),
                   rows.size(),
                   frozen));

@@ -36,6 +36,10 @@ public final class NextScaleGenerator {
   private final DiffusionSampler diffusion;
   private final HartVae vae;
 
+  /**
+   * @param diffusion the residual diffusion of the last stage, or null to decode the last stage's
+   *     tokens without a residual (an ablation: what the discrete tokens alone draw)
+   */
   public NextScaleGenerator(HartTransformer transformer, DiffusionSampler diffusion, HartVae vae) {
     this.transformer = transformer;
     this.diffusion = diffusion;
@@ -108,10 +112,14 @@ public final class NextScaleGenerator {
       observer.onTiming("stage " + s, System.nanoTime() - start);
     } else {
       observer.onTiming("stage " + s, System.nanoTime() - start);
-      long diffusionStart = System.nanoTime();
-      NDArray residual = residual(hidden, latent.lookup(idx_Bn), rows, schedule, noise, observer);
-      latent.addLastStage(tokens_BnCv.add(residual));
-      observer.onTiming("diffusion", System.nanoTime() - diffusionStart);
+      if (diffusion == null) {
+        latent.addLastStage(tokens_BnCv);
+      } else {
+        long diffusionStart = System.nanoTime();
+        NDArray residual = residual(hidden, latent.lookup(idx_Bn), rows, schedule, noise, observer);
+        latent.addLastStage(tokens_BnCv.add(residual));
+        observer.onTiming("diffusion", System.nanoTime() - diffusionStart);
+      }
     }
     observer.onStage(s, x, hidden, logits, guided, idx_Bn, latent.fHat(), next);
     return next == null ? null : transformer.scaleInput(s + 1, MultiScaleLatent.mapToTokens(next));

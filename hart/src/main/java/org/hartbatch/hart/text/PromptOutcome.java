@@ -1,5 +1,7 @@
 package org.hartbatch.hart.text;
 
+import java.util.List;
+
 /** What became of one prompt of a batch. */
 public sealed interface PromptOutcome {
 
@@ -8,10 +10,15 @@ public sealed interface PromptOutcome {
    *
    * @param tokens prompt tokens kept (at most {@code maxTokens})
    * @param droppedTokens tokens removed by truncation; report them with the job's result
-   * @param unknownTokens kept tokens that are the vocabulary's unknown token
+   * @param unknownWords the prompt's words that the vocabulary does not know (each became the
+   *     unknown token); report them with the job's result
    */
-  record Encoded(int row, int tokens, int droppedTokens, int unknownTokens)
+  record Encoded(int row, int tokens, int droppedTokens, List<String> unknownWords)
       implements PromptOutcome {
+    public Encoded {
+      unknownWords = List.copyOf(unknownWords);
+    }
+
     public boolean truncated() {
       return droppedTokens > 0;
     }

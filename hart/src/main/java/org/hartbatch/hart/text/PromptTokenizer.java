@@ -1,6 +1,8 @@
 package org.hartbatch.hart.text;
 
+import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
@@ -8,8 +10,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.hartbatch.hart.io.CheckpointException;
@@ -26,8 +30,8 @@ import org.hartbatch.hart.io.CheckpointException;
  * truncation=True}.
  *
  * <p>Characters outside the vocabulary: byte-level BPE vocabularies (Qwen2) cover every byte, so
- * nothing is unknown; a vocabulary with an unknown token maps such words to it and counts them in
- * {@link TokenizedPrompt#unknownTokens()}; a vocabulary without one makes the prompt invalid.
+ * nothing is unknown; a vocabulary with an unknown token maps such words to it and lists their text
+ * in {@link TokenizedPrompt#unknownWords()}; a vocabulary without one makes the prompt invalid.
  *
  * <p>Special-token text inside a prompt is tokenized as the special token, as Hugging Face does: a
  * literal {@code <|endoftext|>} becomes the pad id and, as in the reference, is then masked like
@@ -84,8 +88,12 @@ public final class PromptTokenizer implements AutoCloseable {
 
   /** All ids of {@code text}, uncut and unpadded. */
   public long[] ids(String text) {
+    return encode(text).getIds();
+  }
+
+  private Encoding encode(String text) {
     try {
-      return tokenizer.encode(text).getIds();
+      return tokenizer.encode(text);
     } catch (RuntimeException e) {
       throw new InvalidPromptException("the tokenizer rejected the prompt: " + e.getMessage(), e);
     }
@@ -94,20 +102,31 @@ public final class PromptTokenizer implements AutoCloseable {
   /** The prompt's ids cut to {@code maxTokens} and right-padded with the pad id. */
   public TokenizedPrompt tokenize(String prompt, int maxTokens) {
     validate(prompt);
-    long[] all = ids(prompt);
+    Encoding encoding = encode(prompt);
+    long[] all = encoding.getIds();
     if (all.length == 0) {
       throw new InvalidPromptException("the prompt produced no tokens");
     }
     int kept = Math.min(all.length, maxTokens);
     long[] row = Arrays.copyOf(all, maxTokens);
     Arrays.fill(row, kept, maxTokens, padId);
-    int unknown = 0;
+    List<String> unknown = new ArrayList<>();
     if (unknownId.isPresent()) {
+      CharSpan[] spans = encoding.getCharTokenSpans();
       for (int i = 0; i < kept; i++) {
-        unknown += row[i] == unknownId.getAsLong() ? 1 : 0;
+        if (row[i] == unknownId.getAsLong()) {
+          unknown.add(textOf(prompt, spans[i]));
+        }
       }
     }
     return new TokenizedPrompt(row, kept, all.length - kept, unknown);
+  }
+
+  /** The prompt's text under a token; the offsets count Unicode code points. */
+  private static String textOf(String prompt, CharSpan span) {
+    int start = prompt.offsetByCodePoints(0, span.getStart());
+    int end = prompt.offsetByCodePoints(start, span.getEnd() - span.getStart());
+    return prompt.substring(start, end);
   }
 
   private static void validate(String prompt) {

@@ -141,7 +141,7 @@ public final class TextEncoder implements AutoCloseable {
       TokenizedPrompt t = row.tokens();
       outcomes.add(
           new PromptOutcome.Encoded(
-              accepted.size(), t.tokens(), t.droppedTokens(), t.unknownTokens()));
+              accepted.size(), t.tokens(), t.droppedTokens(), t.unknownWords()));
       accepted.add(t.ids_T());
     }
     NDManager result = manager.newSubManager();

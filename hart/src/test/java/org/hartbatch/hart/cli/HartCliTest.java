@@ -39,14 +39,29 @@ class HartCliTest {
             "{\"prompt\": 42}",
             "not json",
             "",
-            "{\"prompt\": \"a green tree\", \"cfg\": 3, \"more_smooth\": false}"),
+            "{\"prompt\": \"a green zyzzyva tree\", \"cfg\": 3, \"more_smooth\": false}"),
         StandardCharsets.UTF_8);
     Path out = dir.resolve("out");
-    Run run = run("render", "--jobs", jobs.toString(), "--out-dir", out.toString(), "--batch", "2");
+    Run run =
+        run(
+            "render",
+            "--model",
+            "builtin:tiny",
+            "--jobs",
+            jobs.toString(),
+            "--out-dir",
+            out.toString(),
+            "--batch",
+            "2");
     assertEquals(1, run.exitCode(), run.err());
     assertTrue(run.err().contains("line 2: field 'prompt'"), run.err());
     assertTrue(run.err().contains("line 3:"), run.err());
     assertTrue(run.err().contains("[2/2]"), run.err());
+    assertTrue(
+        run.err()
+            .contains(
+                "line 5: words the model does not know (it saw its unknown token instead): zyzzyva"),
+        run.err());
     byte[] boat = Files.readAllBytes(out.resolve("boat.png"));
     assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(boat, 8));
     assertTrue(

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.hartbatch.hart.io.CheckpointException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,7 @@ class PromptTokenizerTest {
       assertEquals(0, tokenizer.padId());
       TokenizedPrompt prompt = tokenizer.tokenize("a red cat", 6);
       assertArrayEquals(new long[] {4, 1, 2, 0, 0, 0}, prompt.ids_T());
-      assertEquals(new TokenizedPrompt(prompt.ids_T(), 3, 0, 0), prompt);
+      assertEquals(new TokenizedPrompt(prompt.ids_T(), 3, 0, List.of()), prompt);
     }
   }
 

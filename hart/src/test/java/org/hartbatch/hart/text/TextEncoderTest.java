@@ -37,8 +37,8 @@ class TextEncoderTest {
   void encodesPromptsIntoRightPaddedContextRows() {
     try (EncodedPrompts encoded = encoder.encode(List.of("A cat sleeping", "a red car"))) {
       assertEquals(new Shape(2, MAX_TOKENS, 32), encoded.context_BTD().getShape());
-      assertEquals(new PromptOutcome.Encoded(0, 3, 0, 0), encoded.outcomes().get(0));
-      assertEquals(new PromptOutcome.Encoded(1, 3, 0, 0), encoded.outcomes().get(1));
+      assertEquals(new PromptOutcome.Encoded(0, 3, 0, List.of()), encoded.outcomes().get(0));
+      assertEquals(new PromptOutcome.Encoded(1, 3, 0, List.of()), encoded.outcomes().get(1));
       boolean[] mask = encoded.mask_BT().get(0).toBooleanArray();
       boolean[] expected = new boolean[MAX_TOKENS];
       Arrays.fill(expected, 0, 3, true);
@@ -68,7 +68,7 @@ class TextEncoderTest {
       assertEquals(200 - MAX_TOKENS, outcome.droppedTokens());
       assertTrue(outcome.truncated());
       assertEquals(MAX_TOKENS - 1, encoded.positions_BT().get(0).toLongArray()[MAX_TOKENS - 1]);
-      assertEquals(new PromptOutcome.Encoded(1, 2, 0, 0), encoded.outcomes().get(1));
+      assertEquals(new PromptOutcome.Encoded(1, 2, 0, List.of()), encoded.outcomes().get(1));
     }
   }
 
@@ -82,7 +82,7 @@ class TextEncoderTest {
       assertEquals(new PromptOutcome.Rejected("prompt is empty"), encoded.outcomes().get(0));
       assertEquals(
           new PromptOutcome.Rejected("prompt contains only whitespace"), encoded.outcomes().get(1));
-      assertEquals(new PromptOutcome.Encoded(0, 3, 0, 0), encoded.outcomes().get(2));
+      assertEquals(new PromptOutcome.Encoded(0, 3, 0, List.of()), encoded.outcomes().get(2));
       assertEquals(
           new PromptOutcome.Rejected(
               "prompt is not valid Unicode: unpaired surrogate U+D800 at index 7"),
@@ -97,7 +97,9 @@ class TextEncoderTest {
   @Test
   void wordsOutsideTheVocabularyBecomeTheUnknownTokenAndAreCounted() {
     try (EncodedPrompts encoded = encoder.encode(List.of("a zyzzyva on \u6f22\u5b57 cat"))) {
-      assertEquals(new PromptOutcome.Encoded(0, 5, 0, 2), encoded.outcomes().get(0));
+      assertEquals(
+          new PromptOutcome.Encoded(0, 5, 0, List.of("zyzzyva", "\u6f22\u5b57")),
+          encoded.outcomes().get(0));
     }
   }
 
@@ -114,7 +116,7 @@ class TextEncoderTest {
           new PromptOutcome.Rejected(
               "prompt is not valid UTF-8: malformed byte sequence at byte offset 2"),
           encoded.outcomes().get(0));
-      assertEquals(new PromptOutcome.Encoded(0, 3, 0, 0), encoded.outcomes().get(1));
+      assertEquals(new PromptOutcome.Encoded(0, 3, 0, List.of()), encoded.outcomes().get(1));
       assertEquals(
           new PromptOutcome.Rejected(
               "prompt is not valid UTF-8: malformed byte sequence at byte offset 3"),

@@ -24,6 +24,18 @@ class WordLevelVocabularyTest {
   }
 
   @Test
+  void unknownWordsAreReportedAsWrittenInThePromptAndOnlyWhenKept() {
+    WordLevelVocabulary vocabulary = WordLevelVocabulary.of(List.of("a", "red", "cat"));
+    try (PromptTokenizer tokenizer = vocabulary.tokenizer()) {
+      TokenizedPrompt prompt =
+          tokenizer.tokenize("a Red \uD83D\uDE00 Dräche cat \u6f22\u5b57 zebra", 6);
+      assertEquals(List.of("\uD83D\uDE00", "Dräche", "\u6f22\u5b57"), prompt.unknownWords());
+      assertEquals(3, prompt.unknownTokens());
+      assertEquals(1, prompt.droppedTokens());
+    }
+  }
+
+  @Test
   void wordsWithSpacesOrBlankWordsAreRejected() {
     for (String bad : new String[] {"", " ", "red cat", " red"}) {
       IllegalArgumentException e =

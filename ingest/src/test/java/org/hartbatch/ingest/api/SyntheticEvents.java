@@ -35,6 +35,7 @@ final class SyntheticEvents {
         false,
         0,
         List.of(),
+        List.of(),
         Map.of("hartbatch.line", Long.toString(line)));
   }
 

@@ -26,6 +26,8 @@ import java.util.TreeMap;
  * @param attempt 1 for the first delivery of the job to a worker, 2 after one redelivery, ...
  * @param alreadyExisted the image was already stored by an earlier attempt and was not rewritten
  * @param truncatedTokens prompt tokens dropped because the prompt exceeded the model's text length
+ * @param unknownWords words of the prompt outside the model's text vocabulary, as written in the
+ *     prompt (the model saw its unknown token instead), possibly empty
  * @param warnings human-readable notes about the rendering, possibly empty
  * @param metadata the job's metadata, echoed
  */
@@ -47,11 +49,13 @@ public record JobSucceeded(
     int attempt,
     boolean alreadyExisted,
     int truncatedTokens,
+    List<String> unknownWords,
     List<String> warnings,
     Map<String, String> metadata)
     implements HartbatchEvent {
 
   public JobSucceeded {
+    unknownWords = unknownWords == null ? List.of() : List.copyOf(unknownWords);
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
     metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(metadata));
   }

@@ -7,17 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
+import org.hartbatch.protocol.ProtocolJson;
 import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
@@ -126,6 +129,22 @@ class EventCodecTest {
     JobFailed read = assertInstanceOf(JobFailed.class, EventCodec.fromCloudEvent(newer));
     assertEquals(ErrorCode.UNKNOWN, read.errorCode());
     assertEquals(0, read.violations().size());
+  }
+
+  @Test
+  void aSuccessWithoutUnknownWordsFromAnOlderWorkerReadsAsNone() throws Exception {
+    ObjectNode data = ProtocolJson.mapper().valueToTree(Events.succeeded("j", "c"));
+    data.remove("unknownWords");
+    CloudEvent older =
+        CloudEventBuilder.v1()
+            .withId("j:succeeded")
+            .withSource(EventTypes.RENDER_WORKER_SOURCE)
+            .withType(EventTypes.JOB_SUCCEEDED)
+            .withData("application/json", ProtocolJson.mapper().writeValueAsBytes(data))
+            .build();
+    JobSucceeded read = assertInstanceOf(JobSucceeded.class, EventCodec.fromCloudEvent(older));
+    assertEquals(List.of(), read.unknownWords());
+    assertEquals(Events.succeeded("j", "c").warnings(), read.warnings());
   }
 
   @Test

@@ -29,7 +29,8 @@ public final class Events {
         1,
         false,
         12,
-        List.of("prompt truncated to 300 tokens"),
+        List.of("Zyzzyva"),
+        List.of("prompt truncated to 300 tokens", "unknown words: Zyzzyva"),
         Map.of("sku", "A-100"));
   }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.hartbatch.worker.render.HartRenderer;
 
 /** The {@code hartbatch.worker.*} keys; each is explained in {@code application.properties}. */
 @ConfigMapping(prefix = "hartbatch.worker")
@@ -75,8 +76,12 @@ public interface WorkerConfig {
   /** The HART renderer. */
   interface Hart {
 
-    /** Checkpoint directory ({@code llm/}, {@code tokenizer/}); empty: the built-in model. */
+    /** Checkpoint directory ({@code llm/}, {@code tokenizer/}); empty: {@link #builtinModel()}. */
     Optional<Path> modelDir();
+
+    /** The built-in model served when no checkpoint directory is set. */
+    @WithDefault(HartRenderer.DEFAULT_MODEL)
+    String builtinModel();
 
     /** Qwen2 text encoder directory; empty: the checkpoint's {@code text_encoder}. */
     Optional<Path> textEncoderDir();

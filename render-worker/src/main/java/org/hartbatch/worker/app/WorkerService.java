@@ -8,6 +8,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
@@ -100,7 +101,7 @@ public class WorkerService {
       case HART -> {
         WorkerConfig.Hart hart = config.hart();
         yield new HartRenderer(
-            hart.modelDir(),
+            hart.modelDir().map(Path::toString).orElse(hart.builtinModel()),
             hart.textEncoderDir(),
             hart.modelName(),
             hart.revision(),

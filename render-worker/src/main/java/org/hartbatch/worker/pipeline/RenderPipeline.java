@@ -162,7 +162,8 @@ public final class RenderPipeline implements AutoCloseable {
       Optional<StoredObject> stored = item.mayBeStored() ? lookUp(item) : Optional.empty();
       if (stored.isPresent()) {
         outcomes.add(
-            CompletableFuture.completedFuture(succeeded(item, batch, stored.get(), true, 0, 0, 0)));
+            CompletableFuture.completedFuture(
+                succeeded(item, batch, stored.get(), true, 0, List.of(), 0, 0)));
       } else {
         toRender.add(item);
       }
@@ -280,7 +281,7 @@ public final class RenderPipeline implements AutoCloseable {
           .thenApply(
               stored ->
                   stored.filter(s -> isImageOf(s, item.job())).isPresent()
-                      ? succeeded(item, batch, stored.get(), true, 0, 0, 0)
+                      ? succeeded(item, batch, stored.get(), true, 0, List.of(), 0, 0)
                       : failedOutcome(item, ErrorCode.STORE_CONFLICT, e.getMessage(), false))
           .exceptionally(again -> ItemOutcome.unfinished(item));
     }
@@ -379,6 +380,7 @@ public final class RenderPipeline implements AutoCloseable {
             Instant.now()),
         put.outcome() == PutResult.Outcome.ALREADY_EXISTED,
         image.truncatedTokens(),
+        image.unknownWords(),
         renderNanos,
         uploadNanos);
   }
@@ -389,6 +391,7 @@ public final class RenderPipeline implements AutoCloseable {
       StoredObject stored,
       boolean alreadyExisted,
       int truncatedTokens,
+      List<String> unknownWords,
       long renderNanos,
       long uploadNanos) {
     RenderJob job = item.job();
@@ -417,9 +420,25 @@ public final class RenderPipeline implements AutoCloseable {
             item.attempt(),
             alreadyExisted,
             truncatedTokens,
-            List.of(),
+            unknownWords,
+            warnings(truncatedTokens, unknownWords),
             job.metadata());
     return new ItemOutcome(item, ItemOutcome.Kind.SUCCEEDED, List.of(outputs.event(event)));
+  }
+
+  private static List<String> warnings(int truncatedTokens, List<String> unknownWords) {
+    List<String> warnings = new ArrayList<>();
+    if (truncatedTokens > 0) {
+      warnings.add(
+          "the prompt is longer than the model reads: its last "
+              + truncatedTokens
+              + " tokens were dropped");
+    }
+    if (!unknownWords.isEmpty()) {
+      warnings.add(
+          "the model does not know these words of the prompt: " + String.join(" ", unknownWords));
+    }
+    return warnings;
   }
 
   private ItemOutcome failedOutcome(

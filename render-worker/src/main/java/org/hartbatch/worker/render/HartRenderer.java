@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.hartbatch.hart.pipeline.BuiltinModel;
 import org.hartbatch.hart.pipeline.GeneratedImage;
 import org.hartbatch.hart.pipeline.GenerationRequest;
 import org.hartbatch.hart.pipeline.GenerationResult;
@@ -13,37 +14,37 @@ import org.hartbatch.hart.sampling.SamplingParams;
 import org.hartbatch.protocol.events.ErrorCode;
 
 /**
- * Renders with the HART pipeline of the {@code hart} library: the built-in tiny model (random
- * weights, for trying the system) unless a checkpoint directory is configured.
+ * Renders with the HART pipeline of the {@code hart} library: a built-in model ({@code
+ * builtin:<name>}) or a checkpoint directory.
  */
 public final class HartRenderer implements Renderer {
 
-  /** The model spec of the built-in model. */
-  public static final String BUILTIN = "builtin:tiny";
+  /** The built-in model a worker serves unless configured otherwise. */
+  public static final String DEFAULT_MODEL = "builtin:tiny";
 
-  private final Optional<Path> modelDir;
+  private final String model;
   private final Optional<Path> textEncoderDir;
   private final String modelName;
   private final Optional<String> revision;
   private final int maxBatch;
   private HartPipeline pipeline;
-  private ModelInfo model;
+  private ModelInfo served;
 
   /**
-   * @param modelDir checkpoint directory, empty for the built-in model
+   * @param model {@code builtin:<name>} or a checkpoint directory
    * @param textEncoderDir Qwen2 directory, empty for the checkpoint's {@code text_encoder}
    * @param modelName the model name jobs ask for
    * @param revision the revision reported in events; empty: the checkpoint directory's name, or
-   *     {@code builtin-tiny}
+   *     {@code builtin-<name>}
    * @param maxBatch the worker's largest batch
    */
   public HartRenderer(
-      Optional<Path> modelDir,
+      String model,
       Optional<Path> textEncoderDir,
       String modelName,
       Optional<String> revision,
       int maxBatch) {
-    this.modelDir = modelDir;
+    this.model = model;
     this.textEncoderDir = textEncoderDir;
     this.modelName = modelName;
     this.revision = revision;
@@ -56,20 +57,20 @@ public final class HartRenderer implements Renderer {
     if (textEncoderDir.isPresent()) {
       options = options.withTextEncoderDir(textEncoderDir.get());
     }
-    pipeline = HartPipeline.open(modelDir.map(Path::toString).orElse(BUILTIN), options);
+    pipeline = HartPipeline.open(model, options);
     int size = pipeline.info().imageSize();
-    String served =
-        revision.orElseGet(
-            () ->
-                modelDir
-                    .map(dir -> dir.toAbsolutePath().normalize().getFileName().toString())
-                    .orElse("builtin-tiny"));
-    model = new ModelInfo(modelName, served, size, size);
+    served = new ModelInfo(modelName, revision.orElseGet(this::defaultRevision), size, size);
+  }
+
+  private String defaultRevision() {
+    return model.startsWith(BuiltinModel.SPEC_PREFIX)
+        ? model.replace(':', '-')
+        : Path.of(model).toAbsolutePath().normalize().getFileName().toString();
   }
 
   @Override
   public ModelInfo model() {
-    return model;
+    return served;
   }
 
   @Override
@@ -110,7 +111,7 @@ public final class HartRenderer implements Renderer {
             ErrorCode.RENDER_FAILED, "the model produced non-finite pixel values");
       }
     }
-    return new RenderResult.Image(image, result.droppedPromptTokens());
+    return new RenderResult.Image(image, result.droppedPromptTokens(), result.unknownWords());
   }
 
   @Override

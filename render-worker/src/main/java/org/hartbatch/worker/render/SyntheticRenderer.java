@@ -77,7 +77,7 @@ public final class SyntheticRenderer implements Renderer {
         }
       }
     }
-    return new RenderResult.Image(new GeneratedImage(width, height, rgb_CHW), 0);
+    return new RenderResult.Image(new GeneratedImage(width, height, rgb_CHW), 0, List.of());
   }
 
   private static void waitNanos(long nanos) {
