@@ -135,6 +135,11 @@ public final class WorkerFixture implements AutoCloseable {
     return running;
   }
 
+  /** The workers started so far, in order. */
+  public List<Running> running() {
+    return List.copyOf(workers);
+  }
+
   public RenderJob job(String catalogId, int n, String prompt) {
     return RenderJob.builder()
         .jobId(catalogId + "-job-" + n)

@@ -19,18 +19,6 @@ public final class Ops {
     return Linear.linear(x, w, b).singletonOrThrow();
   }
 
-  /**
-   * {@code x · factor}, safe under autograd. {@code NDArray.mul(Number)} wraps the factor around a
-   * Java buffer that is released when the factor is closed, right after the product; autograd keeps
-   * the factor for the backward pass and may then read freed memory (random Inf or NaN gradients).
-   * Here the engine allocates the factor itself.
-   */
-  public static NDArray scale(NDArray x, float factor) {
-    try (NDArray f = x.getManager().full(new Shape(), factor, x.getDataType())) {
-      return x.mul(f);
-    }
-  }
-
   /** {@code x · sigmoid(x)}. */
   public static NDArray silu(NDArray x) {
     try (NDArray gate = Activation.sigmoid(x)) {

@@ -100,6 +100,30 @@ public final class ContentBenchmark {
     return List.copyOf(cases);
   }
 
+  /**
+   * The cases CI renders with the shipped model: the first 10 single-shape and first 2 two-shape
+   * ones, at the job defaults (cfg 4.5, the reference's top-k schedule, smoothing on).
+   */
+  public static List<Case> ciCases() {
+    return subset(10, 2);
+  }
+
+  /**
+   * Whether a CI run of {@link #ciCases()} shows a working model: thresholds on the 10 single-shape
+   * cases, set below the rates measured on all 50 cases (docs/benchmarks.md) with a margin for the
+   * smaller sample, and far above what random weights reach (0-1 of 10).
+   */
+  public static boolean ciPasses(Score score) {
+    return score.singleColourCellBackground() >= CI_MIN_SINGLE_COLOUR_CELL_BACKGROUND
+        && score.singleKinds() >= CI_MIN_SINGLE_KINDS;
+  }
+
+  /** Of the 10 single-shape CI cases, how many must pass colour, cell and background. */
+  public static final int CI_MIN_SINGLE_COLOUR_CELL_BACKGROUND = 7;
+
+  /** Of the 10 single-shape CI cases, how many must show the right kind of shape. */
+  public static final int CI_MIN_SINGLE_KINDS = 4;
+
   /** The smaller set CI runs: the first {@code single} single-shape and {@code two} two-shape. */
   public static List<Case> subset(int single, int two) {
     List<Case> all = cases();

@@ -3,7 +3,10 @@ package org.hartbatch.hart.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -120,10 +123,12 @@ public final class AdamW {
 
   /** Clears the moments of rows {@code rows} of parameter {@code name} (restarted codes). */
   void resetRows(String name, long[] rows) {
-    for (Map<String, NDArray> moments : java.util.List.of(firstMoments, secondMoments)) {
-      NDArray moment = moments.get(name);
-      for (long row : rows) {
-        moment.set(new ai.djl.ndarray.index.NDIndex(row), 0f);
+    try (NDScope scope = new NDScope()) {
+      for (Map<String, NDArray> moments : List.of(firstMoments, secondMoments)) {
+        NDArray moment = moments.get(name);
+        for (long row : rows) {
+          moment.set(new NDIndex(row), 0f);
+        }
       }
     }
   }

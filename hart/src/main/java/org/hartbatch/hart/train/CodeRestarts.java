@@ -2,6 +2,7 @@ package org.hartbatch.hart.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,11 +76,13 @@ final class CodeRestarts {
     int[] order =
         random.ints(0, candidates).distinct().limit(Math.min(candidates, dead.size())).toArray();
     long[] rows = new long[dead.size()];
-    for (int i = 0; i < rows.length; i++) {
-      int pick = i < order.length ? order[i] : random.nextInt(candidates);
-      rows[i] = dead.get(i);
-      try (NDArray vector = inputs_NC.get(pick)) {
-        codebook_VC.set(new NDIndex(rows[i]), vector);
+    // the indexing helpers the engine creates for set() would otherwise stay in the codebook's
+    // manager
+    try (NDScope scope = new NDScope()) {
+      for (int i = 0; i < rows.length; i++) {
+        int pick = i < order.length ? order[i] : random.nextInt(candidates);
+        rows[i] = dead.get(i);
+        codebook_VC.set(new NDIndex(rows[i]), inputs_NC.get(pick));
       }
     }
     return rows;

@@ -11,6 +11,7 @@ import java.util.random.RandomGenerator;
 import org.hartbatch.hart.diffusion.DiffusionSampler;
 import org.hartbatch.hart.diffusion.DiffusionSchedule;
 import org.hartbatch.hart.diffusion.SimpleMlpAdaLn;
+import org.hartbatch.hart.runtime.Ops;
 
 /**
  * The residual-diffusion training loss of HART (MAR's {@code DiffLoss}, DiT's Gaussian diffusion):
@@ -98,13 +99,13 @@ public final class DiffusionLoss {
     }
     NDManager manager = z_NC.getManager();
     try (NDScope scope = new NDScope()) {
-      NDArray index = owned(manager.create(picked));
+      NDArray index = Ops.owned(manager.create(picked));
       Terms terms =
           terms(
               z_NC.get(index),
               residual_NCv.get(index),
               timesteps,
-              owned(manager.create(noise, new Shape(n, cv))));
+              Ops.owned(manager.create(noise, new Shape(n, cv))));
       NDArray mse = terms.mse().mean();
       NDArray vb = terms.vb().mean();
       terms.mse().close();
@@ -147,9 +148,9 @@ public final class DiffusionLoss {
     int cv = net.config().tokenChannels();
     try (NDScope scope = new NDScope()) {
       Coefficients k = new Coefficients(manager, timesteps);
-      NDArray x0 = residual_NCv.div(scalar(residual_NCv, DiffusionSampler.LATENT_SCALE));
+      NDArray x0 = Ops.scaled(residual_NCv, 1.0 / DiffusionSampler.LATENT_SCALE);
       NDArray xt = k.sqrtAlphaBar.mul(x0).add(k.sqrtOneMinusAlphaBar.mul(noise_NCv));
-      NDArray out = net.forward(xt, owned(manager.create(toLongs(timesteps))), z_NC);
+      NDArray out = net.forward(xt, Ops.owned(manager.create(toLongs(timesteps))), z_NC);
       NDArray epsPredicted = out.get(new NDIndex(":, 0:{}", cv));
       NDArray v = out.get(new NDIndex(":, {}:", cv));
       NDArray mse = epsPredicted.sub(noise_NCv).square().mean(new int[] {1});
@@ -160,14 +161,14 @@ public final class DiffusionLoss {
               .mul(xt)
               .sub(k.sqrtRecipAlphaBarMinusOne.mul(epsPredicted.stopGradient()));
       NDArray modelMean = k.posteriorCoef1.mul(x0Predicted).add(k.posteriorCoef2.mul(xt));
-      NDArray frac = scaled(v.add(1f), 0.5);
+      NDArray frac = Ops.scaled(v.add(1f), 0.5);
       NDArray modelLogVar =
           frac.mul(k.logBeta).add(frac.neg().add(1f).mul(k.posteriorLogVarClipped));
       NDArray trueMean = k.posteriorCoef1.mul(x0).add(k.posteriorCoef2.mul(xt));
       NDArray kl = normalKl(trueMean, k.posteriorLogVarClipped, modelMean, modelLogVar);
-      NDArray nll = discretizedGaussianNll(x0, modelMean, scaled(modelLogVar, 0.5));
-      NDArray klBits = scaled(kl.mean(new int[] {1}), 1 / LN2);
-      NDArray nllBits = scaled(nll.mean(new int[] {1}), 1 / LN2);
+      NDArray nll = discretizedGaussianNll(x0, modelMean, Ops.scaled(modelLogVar, 0.5));
+      NDArray klBits = Ops.scaled(kl.mean(new int[] {1}), 1 / LN2);
+      NDArray nllBits = Ops.scaled(nll.mean(new int[] {1}), 1 / LN2);
       NDArray vb = NDArrays.where(k.isFirstStep, nllBits, klBits);
       NDScope.unregister(mse, vb);
       return new Terms(mse, vb);
@@ -178,7 +179,7 @@ public final class DiffusionLoss {
   static NDArray normalKl(NDArray mean1, NDArray logVar1, NDArray mean2, NDArray logVar2) {
     NDArray logRatio = logVar2.sub(logVar1);
     NDArray squaredGap = mean1.sub(mean2).square().mul(logVar2.neg().exp());
-    return scaled(logRatio.add(logRatio.neg().exp()).add(squaredGap).sub(1f), 0.5);
+    return Ops.scaled(logRatio.add(logRatio.neg().exp()).add(squaredGap).sub(1f), 0.5);
   }
 
   /**
@@ -201,37 +202,12 @@ public final class DiffusionLoss {
   }
 
   private static NDArray approxStandardNormalCdf(NDArray x) {
-    NDArray cubic = scaled(x.square().mul(x), 0.044715).add(x);
-    return scaled(scaled(cubic, Math.sqrt(2 / Math.PI)).tanh().add(1f), 0.5);
+    NDArray cubic = Ops.scaled(x.square().mul(x), 0.044715).add(x);
+    return Ops.scaled(Ops.scaled(cubic, Math.sqrt(2 / Math.PI)).tanh().add(1f), 0.5);
   }
 
   private static NDArray clampedLog(NDArray x) {
-    return x.maximum(scalar(x, 1e-12)).log();
-  }
-
-  /**
-   * {@code c·x}. Not {@code x.mul(c)}: the engine turns {@code c} into an array over Java memory
-   * and closes it at once, while the autograd graph keeps it to differentiate the product; the Java
-   * memory may then be reused before backward runs (random NaN gradients).
-   */
-  private static NDArray scaled(NDArray x, double c) {
-    return x.mul(scalar(x, c));
-  }
-
-  /** A scalar of {@code x}'s type in memory the engine owns. */
-  private static NDArray scalar(NDArray x, double value) {
-    return x.getManager().full(new Shape(), (float) value, x.getDataType());
-  }
-
-  /**
-   * A copy in memory the engine owns. On the CPU the engine wraps Java data without copying it and
-   * lets it go when the array is closed, while the autograd graph may still read it in backward;
-   * the arrays built here are closed with their scope before the caller differentiates.
-   */
-  private static NDArray owned(NDArray fromJavaData) {
-    NDArray copy = fromJavaData.duplicate();
-    fromJavaData.close();
-    return copy;
+    return x.clip(1e-12f, Float.MAX_VALUE).log();
   }
 
   private static long[] toLongs(int[] values) {
@@ -270,7 +246,7 @@ public final class DiffusionLoss {
       for (int i = 0; i < timesteps.length; i++) {
         first[i] = timesteps[i] == 0;
       }
-      isFirstStep = owned(manager.create(first));
+      isFirstStep = Ops.owned(manager.create(first));
     }
 
     private NDArray column(
@@ -279,7 +255,7 @@ public final class DiffusionLoss {
       for (int i = 0; i < timesteps.length; i++) {
         values[i] = (float) f.applyAsDouble(table[timesteps[i]]);
       }
-      return owned(manager.create(values, new Shape(timesteps.length, 1)));
+      return Ops.owned(manager.create(values, new Shape(timesteps.length, 1)));
     }
   }
 }

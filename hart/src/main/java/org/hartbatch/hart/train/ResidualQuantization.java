@@ -81,13 +81,13 @@ public final class ResidualQuantization {
       try (NDArray fHatDetached = fHat.stopGradient();
           NDArray commitment = mse(fHatDetached, f_BCPP);
           NDArray codebook = mse(fHat, target);
-          NDArray weighted = Ops.scale(commitment, beta);
+          NDArray weighted = Ops.scaled(commitment, beta);
           NDArray both = weighted.add(codebook)) {
         loss = replace(loss, loss.add(both));
       }
     }
     rest.close();
-    NDArray vqLoss = Ops.scale(loss, 1f / scales);
+    NDArray vqLoss = Ops.scaled(loss, 1f / scales);
     loss.close();
     NDArray straightThrough;
     NDArray fHatDetached = fHat.stopGradient();

@@ -18,6 +18,7 @@ import org.hartbatch.hart.io.Parameters;
 import org.hartbatch.hart.io.SafeTensorsWriter;
 import org.hartbatch.hart.io.WeightSource;
 import org.hartbatch.hart.io.WeightSources;
+import org.hartbatch.hart.runtime.Ops;
 import org.hartbatch.hart.shapes.RgbImage;
 import org.hartbatch.hart.vae.HartVae;
 import org.hartbatch.hart.vae.VaeConfig;
@@ -168,7 +169,8 @@ public final class TokenizerTrainer implements AutoCloseable {
       }
       System.arraycopy(image.toUnitRangeCHW(), 0, all, i * 3 * size * size, 3 * size * size);
     }
-    return manager.create(all).reshape(images.size(), 3, size, size);
+    // engine-owned: the first convolution keeps its input for the backward pass
+    return Ops.owned(manager.create(all)).reshape(images.size(), 3, size, size);
   }
 
   /**

@@ -40,7 +40,7 @@ final class AttnBlock {
         NDArray k_BCN = parts.get(1).reshape(b, channels, n);
         NDArray v_BCN = parts.get(2).reshape(b, channels, n);
         NDArray scores = q_BNC.matMul(k_BCN);
-        NDArray scaled = Ops.scale(scores, (float) Math.pow(channels, -0.5));
+        NDArray scaled = Ops.scaled(scores, (float) Math.pow(channels, -0.5));
         NDArray weights = Ops.inFloat32(scaled, a -> a.softmax(2));
         NDArray weightsT = weights.transpose(0, 2, 1);
         NDArray o_BCN = v_BCN.matMul(weightsT);

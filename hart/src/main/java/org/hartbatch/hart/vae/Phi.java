@@ -17,9 +17,9 @@ public final class Phi {
   }
 
   public NDArray apply(NDArray u_BCHW) {
-    try (NDArray kept = Ops.scale(u_BCHW, 1 - ratio);
+    try (NDArray kept = Ops.scaled(u_BCHW, 1 - ratio);
         NDArray conv = Ops.conv2d(u_BCHW, weight, bias);
-        NDArray mixed = Ops.scale(conv, ratio)) {
+        NDArray mixed = Ops.scaled(conv, ratio)) {
       return kept.add(mixed);
     }
   }

@@ -2,7 +2,6 @@ package org.hartbatch.hart.shapes;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import org.hartbatch.hart.pipeline.BuiltinCheckpoint;
 import org.hartbatch.hart.pipeline.HartPipeline;
 import org.hartbatch.hart.pipeline.PipelineOptions;
@@ -11,17 +10,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
- * The shipped builtin:shapes draws what its captions say: 12 of the content benchmark's captions
- * (10 single-shape, 2 two-shape) rendered with the default sampling must pass the content check at
- * rates well above chance, so a regression anywhere in inference (tokenizer, text encoder,
- * transformer, sampling, diffusion, decoder, pixels) shows up as wrong pictures. The thresholds sit
- * below the rates measured on the full benchmark (docs/benchmarks.md) with a margin for the smaller
- * sample.
+ * The shipped builtin:shapes draws what its captions say: the content benchmark's CI cases rendered
+ * with the default sampling must pass the content check at rates far above chance ({@link
+ * ContentBenchmark#ciPasses}), so a regression anywhere in inference (tokenizer, text encoder,
+ * transformer, sampling, diffusion, decoder, pixels) shows up as wrong pictures.
  */
 @EnabledIf("weightsShipped")
 class ShippedShapesModelTest {
-  private static final int MIN_SINGLE_COLOUR_CELL_BACKGROUND = 7;
-  private static final int MIN_SINGLE_KINDS = 4;
 
   static boolean weightsShipped() {
     return BuiltinCheckpoint.SHAPES.isShippedIn(ShippedShapesModelTest.class.getClassLoader());
@@ -29,17 +24,14 @@ class ShippedShapesModelTest {
 
   @Test
   void theShippedModelDrawsWhatItsCaptionsSay() throws Exception {
-    List<ContentBenchmark.Judged> judged;
+    ContentBenchmark.Score score;
     try (HartPipeline hart = HartPipeline.open("builtin:shapes", PipelineOptions.defaults())) {
-      judged =
-          ContentBenchmark.judge(
-              ContentBenchmark.subset(10, 2),
-              ContentBenchmark.rendering(hart, SamplingParams.REFERENCE_DEFAULTS));
+      score =
+          ContentBenchmark.Score.of(
+              ContentBenchmark.judge(
+                  ContentBenchmark.ciCases(),
+                  ContentBenchmark.rendering(hart, SamplingParams.REFERENCE_DEFAULTS)));
     }
-    ContentBenchmark.Score score = ContentBenchmark.Score.of(judged);
-    assertTrue(
-        score.singleColourCellBackground() >= MIN_SINGLE_COLOUR_CELL_BACKGROUND,
-        "colour, cell and background: " + score);
-    assertTrue(score.singleKinds() >= MIN_SINGLE_KINDS, "shape kinds: " + score);
+    assertTrue(ContentBenchmark.ciPasses(score), score.toString());
   }
 }
