@@ -1,11 +1,8 @@
 package org.hartbatch.hart.train;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -72,43 +69,38 @@ public final class TransformerTraining {
       Consumer<Progress> progress)
       throws IOException {
     Files.createDirectories(outDir);
-    long start = System.nanoTime();
-    double budgetSeconds = budget.toMillis() / 1000.0;
     try (TransformerTrainer trainer = open(settings, tokenizerDir, outDir)) {
-      Path csv = outDir.resolve(LOSS_CSV);
-      boolean fresh = !Files.exists(csv) || trainer.steps() == 0;
-      try (BufferedWriter out =
-          Files.newBufferedWriter(
-              csv,
-              StandardCharsets.UTF_8,
-              StandardOpenOption.CREATE,
-              fresh ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND)) {
-        if (fresh) {
-          out.write(CSV_HEADER);
-          out.newLine();
-        }
-        while (trainer.steps() < settings.steps()) {
-          double seconds = (System.nanoTime() - start) / 1e9;
-          if (seconds >= budgetSeconds) {
-            break;
-          }
-          int step = trainer.steps() + 1;
-          double fraction = Math.max((double) step / settings.steps(), seconds / budgetSeconds);
-          float lr = settings.learningRate().at(step, fraction);
-          TransformerTrainer.Losses losses = trainer.step(lr);
-          double now = (System.nanoTime() - start) / 1e9;
-          out.write(csvRow(step, losses, lr, now));
-          out.newLine();
-          if (step % settings.checkpointEvery() == 0) {
-            out.flush();
-            trainer.save(outDir);
-          }
-          progress.accept(new Progress(step, settings.steps(), losses, lr, now));
-        }
-        out.flush();
-        trainer.save(outDir);
-        return new Outcome(trainer.steps(), (System.nanoTime() - start) / 1e9);
-      }
+      double seconds =
+          TrainingLoop.run(
+              new TrainingLoop.Trainer<TransformerTrainer.Losses>() {
+                @Override
+                public int steps() {
+                  return trainer.steps();
+                }
+
+                @Override
+                public TransformerTrainer.Losses step(int step, float lr) {
+                  return trainer.step(lr);
+                }
+
+                @Override
+                public void save() throws IOException {
+                  trainer.save(outDir);
+                }
+              },
+              settings.steps(),
+              settings.steps(),
+              settings.learningRate(),
+              settings.checkpointEvery(),
+              budget,
+              outDir.resolve(LOSS_CSV),
+              CSV_HEADER,
+              TransformerTraining::csvRow,
+              (step, losses, lr, now) -> {
+                progress.accept(new Progress(step, settings.steps(), losses, lr, now));
+                return null;
+              });
+      return new Outcome(trainer.steps(), seconds);
     }
   }
 
