@@ -11,6 +11,10 @@ import java.util.HexFormat;
  */
 public final class JobIds {
 
+  // one digest per thread: looking up a new one costs more than hashing these few bytes
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(Sha256::newDigest);
+
   private JobIds() {}
 
   /** The id of the job on line {@code lineNumber} (1-based) of catalog {@code catalogId}. */
@@ -34,10 +38,14 @@ public final class JobIds {
 
   /** SHA-256 over length-prefixed parts, so that no two part lists share an encoding. */
   private static byte[] digest(String... parts) {
-    MessageDigest sha256 = Sha256.newDigest();
+    MessageDigest sha256 = SHA256.get();
     for (String part : parts) {
       byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-      sha256.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+      int length = bytes.length;
+      sha256.update((byte) (length >>> 24));
+      sha256.update((byte) (length >>> 16));
+      sha256.update((byte) (length >>> 8));
+      sha256.update((byte) length);
       sha256.update(bytes);
     }
     return sha256.digest();

@@ -4,17 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** The rules of a {@link RenderJob}. Reports every broken rule, not only the first. */
 public final class RenderJobValidator {
 
   /** Ids become parts of object keys and Kafka keys: keep them short and URL/S3-safe. */
-  public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  public static final NameFormat ID = new NameFormat("._-", true, 128);
 
-  public static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,127}");
-  public static final Pattern KEY_SEGMENT = Pattern.compile("[A-Za-z0-9._=-]+");
-  public static final Pattern METADATA_KEY = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  public static final NameFormat MODEL = new NameFormat("._/-", true, 128);
+  public static final NameFormat KEY_SEGMENT = new NameFormat("._=-", false, Integer.MAX_VALUE);
+  public static final NameFormat METADATA_KEY = new NameFormat("._-", false, 64);
 
   public static final int PROMPT_MAX_CHARS = 4096;
   public static final double GUIDANCE_MIN = 0.0;
@@ -30,6 +29,56 @@ public final class RenderJobValidator {
   public static final int METADATA_MAX_BYTES = 4096;
 
   private RenderJobValidator() {}
+
+  /**
+   * Names made of ASCII letters, digits and some punctuation: the regular expression {@link
+   * #pattern()}, checked with a lookup table because every job of a catalog is checked.
+   */
+  public static final class NameFormat {
+    private final String punctuation;
+    private final boolean alnumFirst;
+    private final int maxLength;
+    private final boolean[] allowed = new boolean[128];
+
+    /**
+     * @param punctuation the characters allowed besides letters and digits
+     * @param alnumFirst whether the first character must be a letter or digit
+     * @param maxLength the most characters, {@link Integer#MAX_VALUE} for no limit
+     */
+    NameFormat(String punctuation, boolean alnumFirst, int maxLength) {
+      this.punctuation = punctuation;
+      this.alnumFirst = alnumFirst;
+      this.maxLength = maxLength;
+      for (char c = 0; c < allowed.length; c++) {
+        allowed[c] = Character.isLetterOrDigit(c) || punctuation.indexOf(c) >= 0;
+      }
+    }
+
+    public boolean matches(String value) {
+      int length = value.length();
+      if (length == 0 || length > maxLength) {
+        return false;
+      }
+      for (int i = 0; i < length; i++) {
+        char c = value.charAt(i);
+        if (c >= allowed.length || !allowed[c]) {
+          return false;
+        }
+      }
+      return !alnumFirst || Character.isLetterOrDigit(value.charAt(0));
+    }
+
+    /** The format as a regular expression, for messages. */
+    public String pattern() {
+      String rest = "[A-Za-z0-9" + punctuation + "]";
+      if (!alnumFirst) {
+        return rest + (maxLength == Integer.MAX_VALUE ? "+" : "{1," + maxLength + "}");
+      }
+      return "[A-Za-z0-9]"
+          + rest
+          + (maxLength == Integer.MAX_VALUE ? "*" : "{0," + (maxLength - 1) + "}");
+    }
+  }
 
   public static List<Violation> validate(RenderJob job) {
     List<Violation> out = new ArrayList<>();
@@ -69,10 +118,10 @@ public final class RenderJobValidator {
     }
     if (job.model() == null) {
       out.add(required("model"));
-    } else if (!MODEL.matcher(job.model()).matches()) {
+    } else if (!MODEL.matches(job.model())) {
       out.add(format("model", MODEL, job.model()));
     }
-    if (job.modelRevision() != null && !ID.matcher(job.modelRevision()).matches()) {
+    if (job.modelRevision() != null && !ID.matches(job.modelRevision())) {
       out.add(format("modelRevision", ID, job.modelRevision()));
     }
     checkOutputPrefix(out, job.outputPrefix());
@@ -85,7 +134,7 @@ public final class RenderJobValidator {
 
   /** Whether {@code value} is a well-formed job or catalog id. */
   public static boolean isId(String value) {
-    return value != null && ID.matcher(value).matches();
+    return value != null && ID.matches(value);
   }
 
   private static void checkId(List<Violation> out, String field, String value) {
@@ -126,7 +175,7 @@ public final class RenderJobValidator {
       return;
     }
     for (String segment : prefix.split("/", -1)) {
-      if (!KEY_SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {
+      if (!KEY_SEGMENT.matches(segment) || segment.equals(".") || segment.equals("..")) {
         out.add(
             new Violation(
                 "outputPrefix",
@@ -151,7 +200,7 @@ public final class RenderJobValidator {
     int bytes = 0;
     for (Map.Entry<String, String> entry : metadata.entrySet()) {
       String field = "metadata." + entry.getKey();
-      if (!METADATA_KEY.matcher(entry.getKey()).matches()) {
+      if (!METADATA_KEY.matches(entry.getKey())) {
         out.add(format(field, METADATA_KEY, entry.getKey()));
       }
       if (entry.getValue() == null) {
@@ -177,7 +226,7 @@ public final class RenderJobValidator {
     return new Violation(field, "required", "is required");
   }
 
-  private static Violation format(String field, Pattern pattern, String value) {
+  private static Violation format(String field, NameFormat pattern, String value) {
     String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
     return new Violation(
         field, "format", "must match " + pattern.pattern() + ", was '" + shown + "'");

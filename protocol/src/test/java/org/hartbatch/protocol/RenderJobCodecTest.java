@@ -36,6 +36,23 @@ class RenderJobCodecTest {
   }
 
   @Test
+  void encodingWritesWhatTheSharedMapperWrites() throws Exception {
+    RenderJob unusual =
+        Jobs.valid()
+            .prompt("quotes \" and \\ backslash, tab\t, newline\n, \u0001, ünïcode, 😀")
+            .seed(Long.MIN_VALUE)
+            .guidanceScale(0.1 + 0.2)
+            .submittedAt(java.time.Instant.parse("2026-11-25T18:00:00.123456789Z"))
+            .metadata(Map.of("b", "2", "a", "ä \"1\""))
+            .build();
+    for (RenderJob job : List.of(Jobs.valid().build(), Jobs.full(), unusual)) {
+      assertEquals(
+          new String(ProtocolJson.mapper().writeValueAsBytes(job), StandardCharsets.UTF_8),
+          new String(RenderJobCodec.encode(job), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void minimalJobGetsTheDefaults() throws Exception {
     RenderJob job =
         RenderJobCodec.decode(

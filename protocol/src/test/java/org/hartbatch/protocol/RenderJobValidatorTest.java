@@ -22,6 +22,50 @@ class RenderJobValidatorTest {
   }
 
   @Test
+  void nameFormatsAcceptExactlyWhatTheirPatternsMatch() {
+    List<String> samples =
+        List.of(
+            "a",
+            "Z9",
+            "0",
+            "hart-0.7b-1024px",
+            "mit-han-lab/hart",
+            "/lead",
+            "-lead",
+            ".lead",
+            "_x",
+            "a=b",
+            "=",
+            "a b",
+            "a/b/c",
+            "ünï",
+            "tab\t",
+            "",
+            "x".repeat(63),
+            "x".repeat(64),
+            "x".repeat(65),
+            "x".repeat(128),
+            "x".repeat(129),
+            "a.b_c-d");
+    for (RenderJobValidator.NameFormat format :
+        List.of(
+            RenderJobValidator.ID,
+            RenderJobValidator.MODEL,
+            RenderJobValidator.KEY_SEGMENT,
+            RenderJobValidator.METADATA_KEY)) {
+      java.util.regex.Pattern regex = java.util.regex.Pattern.compile(format.pattern());
+      for (String sample : samples) {
+        assertEquals(
+            regex.matcher(sample).matches(),
+            format.matches(sample),
+            format.pattern() + " on '" + sample + "'");
+      }
+    }
+    assertEquals("[A-Za-z0-9][A-Za-z0-9._-]{0,127}", RenderJobValidator.ID.pattern());
+    assertEquals("[A-Za-z0-9._=-]+", RenderJobValidator.KEY_SEGMENT.pattern());
+  }
+
+  @Test
   void limitsThemselvesAreAccepted() {
     RenderJob job =
         Jobs.valid()

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "hart",
     mixinStandardHelpOptions = true,
     description = "Render images with HART (hybrid autoregressive transformer).",
-    subcommands = {RenderCommand.class, TrainTokenizerCommand.class})
+    subcommands = {RenderCommand.class, TrainTokenizerCommand.class, TrainBuiltinCommand.class})
 public final class HartCli {
 
   public static void main(String[] args) {

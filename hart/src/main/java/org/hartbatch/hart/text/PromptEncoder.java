@@ -9,6 +9,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import org.hartbatch.hart.runtime.Ops;
 
 /**
  * HART's {@code encode_prompts} on token ids: the system prompt's ids are prepended to every
@@ -60,7 +61,7 @@ public final class PromptEncoder implements AutoCloseable {
 
   private List<Qwen2Attention.KeyValues> computeSystemPrefix() {
     try (NDScope scope = new NDScope()) {
-      NDArray ids_1S = prefixManager.create(systemIds, new Shape(1, systemIds.length));
+      NDArray ids_1S = Ops.owned(prefixManager.create(systemIds, new Shape(1, systemIds.length)));
       NDArray mask_1S = prefixManager.ones(new Shape(1, systemIds.length), DataType.BOOLEAN);
       List<Qwen2Attention.KeyValues> keyValues = model.forward(ids_1S, mask_1S, null).keyValues();
       for (Qwen2Attention.KeyValues kv : keyValues) {
@@ -122,7 +123,7 @@ public final class PromptEncoder implements AutoCloseable {
       }
       System.arraycopy(promptIds_BT[b], 0, flat, b * maxTokens, maxTokens);
     }
-    return manager.create(flat, new Shape(batch, maxTokens));
+    return Ops.owned(manager.create(flat, new Shape(batch, maxTokens)));
   }
 
   private NDArray encodeAfterPrefix(NDArray ids_BT, NDArray mask_BT) {

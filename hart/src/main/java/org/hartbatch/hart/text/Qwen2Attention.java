@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
+import org.hartbatch.hart.runtime.Ops;
 
 /**
  * Grouped-query self-attention with q/k/v biases and no output bias. Query head {@code h} reads
@@ -62,7 +63,8 @@ public record Qwen2Attention(
     int group = numHeads / numKeyValueHeads;
     // Heads h = kv·group + j are adjacent, so the group folds into the query axis of its kv head.
     NDArray q_BKQE =
-        q_BHLE.mul(1.0 / Math.sqrt(headDim)).reshape(batch, numKeyValueHeads, group * length, -1);
+        Ops.scaled(q_BHLE, 1.0 / Math.sqrt(headDim))
+            .reshape(batch, numKeyValueHeads, group * length, -1);
     NDArray scores_BKGLS =
         q_BKQE
             .matMul(keys_BKSE.transpose(0, 1, 3, 2))

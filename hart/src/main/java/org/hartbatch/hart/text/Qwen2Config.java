@@ -1,5 +1,7 @@
 package org.hartbatch.hart.text;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.hartbatch.hart.io.CheckpointException;
@@ -60,6 +62,22 @@ public record Qwen2Config(
   /** Query heads that share one key/value head. */
   public int queriesPerKeyValue() {
     return numAttentionHeads / numKeyValueHeads;
+  }
+
+  /** The Hugging Face {@code config.json} of a Qwen2 model with these sizes. */
+  public String toJson() {
+    ObjectNode config = new ObjectMapper().createObjectNode();
+    config.put("model_type", "qwen2");
+    config.put("vocab_size", vocabSize);
+    config.put("hidden_size", hiddenSize);
+    config.put("num_hidden_layers", numHiddenLayers);
+    config.put("num_attention_heads", numAttentionHeads);
+    config.put("num_key_value_heads", numKeyValueHeads);
+    config.put("intermediate_size", intermediateSize);
+    config.put("rope_theta", ropeTheta);
+    config.put("rms_norm_eps", rmsNormEps);
+    config.put("hidden_act", "silu");
+    return config.toPrettyString();
   }
 
   public static Qwen2Config read(Path configJson) throws IOException {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.hartbatch.hart.runtime.Ops;
 
 /**
  * Rotary position embedding in the rotate-half layout: dimension {@code m} is paired with {@code m
@@ -38,7 +39,7 @@ public record RotaryEmbedding(int headDim, double theta) {
       }
     }
     Shape shape = new Shape(length, headDim);
-    return new Table(manager.create(cos, shape), manager.create(sin, shape));
+    return new Table(Ops.owned(manager.create(cos, shape)), Ops.owned(manager.create(sin, shape)));
   }
 
   /** Rotates {@code x_BHLE} (positions on axis 2) by the table's angles. */

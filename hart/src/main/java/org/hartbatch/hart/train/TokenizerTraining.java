@@ -1,11 +1,8 @@
 package org.hartbatch.hart.train;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,48 +135,39 @@ public final class TokenizerTraining {
       Settings settings, Path outDir, Duration budget, int lastStep, Consumer<Progress> progress)
       throws IOException {
     Files.createDirectories(outDir);
-    long start = System.nanoTime();
     try (TokenizerTrainer trainer = open(settings, outDir)) {
       SceneSampler sampler = new SceneSampler(settings.dataSeed(), settings.maxShapes());
-      Path csv = outDir.resolve(LOSS_CSV);
-      boolean fresh = !Files.exists(csv) || trainer.steps() == 0;
-      if (!fresh) {
-        keepRowsUpTo(csv, trainer.steps());
-      }
-      try (BufferedWriter out =
-          Files.newBufferedWriter(
-              csv,
-              StandardCharsets.UTF_8,
-              StandardOpenOption.CREATE,
-              fresh ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND)) {
-        if (fresh) {
-          out.write(CSV_HEADER);
-          out.newLine();
-        }
-        while (trainer.steps() < Math.min(lastStep, settings.steps())) {
-          double seconds = (System.nanoTime() - start) / 1e9;
-          if (seconds >= budget.toMillis() / 1000.0) {
-            break;
-          }
-          int step = trainer.steps() + 1;
-          double progressFraction =
-              Math.max((double) step / settings.steps(), seconds / (budget.toMillis() / 1000.0));
-          float lr = settings.learningRate().at(step, progressFraction);
-          List<RgbImage> images = batch(sampler, step - 1, settings);
-          TokenizerTrainer.Losses losses = trainer.step(images, step % 2 == 0, lr);
-          double now = (System.nanoTime() - start) / 1e9;
-          out.write(csvRow(step, losses, lr, now));
-          out.newLine();
-          if (step % settings.checkpointEvery() == 0) {
-            out.flush();
-            trainer.save(outDir);
-          }
-          progress.accept(new Progress(step, settings.steps(), losses, lr, now));
-        }
-        out.flush();
-        trainer.save(outDir);
-        return new Outcome(trainer.steps(), (System.nanoTime() - start) / 1e9);
-      }
+      double seconds =
+          TrainingLoop.run(
+              new TrainingLoop.Trainer<TokenizerTrainer.Losses>() {
+                @Override
+                public int steps() {
+                  return trainer.steps();
+                }
+
+                @Override
+                public TokenizerTrainer.Losses step(int step, float lr) {
+                  return trainer.step(batch(sampler, step - 1, settings), step % 2 == 0, lr);
+                }
+
+                @Override
+                public void save() throws IOException {
+                  trainer.save(outDir);
+                }
+              },
+              settings.steps(),
+              lastStep,
+              settings.learningRate(),
+              settings.checkpointEvery(),
+              budget,
+              outDir.resolve(LOSS_CSV),
+              CSV_HEADER,
+              TokenizerTraining::csvRow,
+              (step, losses, lr, now) -> {
+                progress.accept(new Progress(step, settings.steps(), losses, lr, now));
+                return null;
+              });
+      return new Outcome(trainer.steps(), seconds);
     }
   }
 
@@ -194,19 +182,6 @@ public final class TokenizerTraining {
           "checkpoint in " + outDir + " has another tokenizer configuration: " + saved);
     }
     return TokenizerTrainer.resume(outDir, settings.options(), settings.initSeed());
-  }
-
-  /** Drops the rows of steps after the checkpoint (a run that stopped between two of them). */
-  private static void keepRowsUpTo(Path csv, int step) throws IOException {
-    List<String> rows = Files.readAllLines(csv, StandardCharsets.UTF_8);
-    List<String> kept = new ArrayList<>();
-    for (String row : rows) {
-      int comma = row.indexOf(',');
-      if (kept.isEmpty() || Integer.parseInt(row.substring(0, comma)) <= step) {
-        kept.add(row);
-      }
-    }
-    Files.write(csv, kept, StandardCharsets.UTF_8);
   }
 
   /** The images of step {@code t} (0-based). */

@@ -78,6 +78,15 @@ public final class HartTransformer implements AutoCloseable {
     }
   }
 
+  /**
+   * A transformer bound to {@code p}, e.g. freshly initialised parameters to train, with a codebook
+   * of {@code vocab} rows of {@code latentChannels} channels.
+   */
+  public static HartTransformer create(
+      HartTransformerConfig config, Parameters p, long vocab, int latentChannels) {
+    return new HartTransformer(config, p, vocab, latentChannels);
+  }
+
   /** Keys of the transformer checkpoint this class does not bind: diffusion head and buffers. */
   private static boolean notOurs(String name) {
     return name.startsWith("diffloss.")
@@ -177,15 +186,24 @@ public final class HartTransformer implements AutoCloseable {
       positions[i] = positionIds_BT[i].clone();
       positions[b + i] = new long[config.contextTokens()];
     }
-    NDArray guided = NDArrays.concat(new NDList(context_BTD, context_BTD.zerosLike()));
-    NDArray normed = contextNorm == null ? guided : contextNorm.apply(guided);
+    return condition(NDArrays.concat(new NDList(context_BTD, context_BTD.zerosLike())), positions);
+  }
+
+  /**
+   * The condition of rows exactly as given, without appending unconditional rows: a row whose
+   * context and positions are all zero is an unconditional row, as {@link #guide} builds them.
+   * Training uses it for condition dropout.
+   */
+  public GuidedContext condition(NDArray context_RTD, long[][] positions_RT) {
+    NDArray normed = contextNorm == null ? context_RTD : contextNorm.apply(context_RTD);
     NDArray embeddings = contextEmbed.apply(normed);
-    return new GuidedContext(embeddings, positions, head.modulation(embeddings));
+    return new GuidedContext(embeddings, positions_RT, head.modulation(embeddings));
   }
 
   /** Stage-0 tokens: the context embeddings plus {@code lvl[0]}, {@code [G, T, C]}. */
   public NDArray contextInput(GuidedContext context) {
-    return context.embeddings_GTC().add(levels.level(0));
+    NDArray embeddings = context.embeddings_GTC();
+    return embeddings.add(levels.level(0, embeddings.getManager()));
   }
 
   /**
@@ -193,8 +211,22 @@ public final class HartTransformer implements AutoCloseable {
    * lvl[s]}, copied to both guidance halves, {@code [G, p_s^2, C]}.
    */
   public NDArray scaleInput(int stage, NDArray latent_BnCv) {
-    NDArray x = wordEmbed.apply(latent_BnCv).add(levels.level(stage));
+    NDArray x = wordEmbed.apply(latent_BnCv).add(levels.level(stage, latent_BnCv.getManager()));
     return NDArrays.concat(new NDList(x, x));
+  }
+
+  /**
+   * The image tokens of stages {@code 1..S-1} in one sequence, {@code [R, N, C]}: {@code
+   * word_embed} of their downsampled latents {@code [R, N, Cv]} (stage by stage, row-major) plus
+   * each token's level embedding. Equals {@link #scaleInput} of every stage, per row.
+   */
+  public NDArray imageInputs(NDArray latents_RNCv) {
+    NDManager m = latents_RNCv.getManager();
+    NDList levelRows = new NDList();
+    for (int s = 1; s < config.stages(); s++) {
+      levelRows.add(levels.level(s, m).expandDims(0).repeat(0, config.queries(s)));
+    }
+    return wordEmbed.apply(latents_RNCv).add(NDArrays.concat(levelRows));
   }
 
   /** Raw logits {@code [G, n, V]} of block outputs {@code [G, n, C]}. */
@@ -209,6 +241,11 @@ public final class HartTransformer implements AutoCloseable {
   public NDArray diffusionCondition(NDArray hidden_GnC, NDArray tokens_BnCv) {
     NDArray embedded = wordEmbed.apply(tokens_BnCv);
     return decoderNorm.apply(hidden_GnC.add(NDArrays.concat(new NDList(embedded, embedded))));
+  }
+
+  /** {@link #diffusionCondition} of rows that are their own condition (no guided halves). */
+  public NDArray rowDiffusionCondition(NDArray hidden_RnC, NDArray tokens_RnCv) {
+    return decoderNorm.apply(hidden_RnC.add(wordEmbed.apply(tokens_RnCv)));
   }
 
   /** A KV-cached pass over the stages of one generation, with caches in {@code sessionManager}. */
@@ -226,9 +263,24 @@ public final class HartTransformer implements AutoCloseable {
       throw new IllegalArgumentException(
           "need the inputs of all " + config.stages() + " stages, got " + stageInputs.size());
     }
-    NDManager m = stageInputs.get(0).getManager();
-    List<Rotary> rotaries = new ArrayList<>();
+    NDArray x = NDArrays.concat(new NDList(stageInputs.toArray(NDArray[]::new)), 1);
+    return logits(hiddenWithoutCache(x, context), context);
+  }
+
+  /**
+   * Teacher forcing: the last hidden states {@code [R, L, C]} of the whole sequence {@code x_RLC}
+   * (the context tokens, then the image tokens of stages {@code 1..S-1}) in one pass with the
+   * block-causal mask. Token {@code i} sees exactly what the cached pass lets it see, so row by row
+   * this equals {@link Session#run} fed the same inputs.
+   */
+  public NDArray hiddenWithoutCache(NDArray x_RLC, GuidedContext context) {
     int total = config.totalTokens();
+    if (x_RLC.getShape().get(1) != total) {
+      throw new IllegalArgumentException(
+          "the whole sequence has " + total + " tokens, got " + x_RLC.getShape());
+    }
+    NDManager m = x_RLC.getManager();
+    List<Rotary> rotaries = new ArrayList<>();
     int[] level = new int[total];
     int at = 0;
     for (int s = 0; s < config.stages(); s++) {
@@ -243,13 +295,22 @@ public final class HartTransformer implements AutoCloseable {
         bias[q * total + k] = level[k] <= level[q] ? 0f : Float.NEGATIVE_INFINITY;
       }
     }
-    NDArray bias_nn = m.create(bias, new Shape(total, total));
+    NDArray bias_LL = m.create(bias, new Shape(total, total)).toType(x_RLC.getDataType(), false);
     Rotary rotary = Rotary.concat(rotaries);
-    NDArray x = NDArrays.concat(new NDList(stageInputs.toArray(NDArray[]::new)), 1);
+    NDArray x = x_RLC;
     for (HartBlock block : blocks) {
-      x = block.forward(x, rotary, null, bias_nn);
+      x = block.forward(x, rotary, null, bias_LL);
     }
-    return logits(x, context);
+    return x;
+  }
+
+  /**
+   * The logits {@code [R, 1 + N, V]} of every predicted token from {@link #hiddenWithoutCache}: the
+   * last context token predicts the 1x1 scale, each image token its own scale's token.
+   */
+  public NDArray predictionLogits(NDArray hidden_RLC, GuidedContext context) {
+    int fromLastContext = config.contextTokens() - 1;
+    return logits(hidden_RLC.get(new NDIndex(":, {}:", fromLastContext)), context);
   }
 
   private Rotary rotary(int stage, GuidedContext context, NDManager m) {
@@ -375,7 +436,7 @@ public final class HartTransformer implements AutoCloseable {
             manager.zeros(new Shape(1, config.contextTokens(), config.contextDim()), computeType());
         NDArray embedded =
             contextEmbed.apply(contextNorm == null ? zeros : contextNorm.apply(zeros));
-        NDArray x = embedded.add(levels.level(0));
+        NDArray x = embedded.add(levels.level(0, manager));
         List<KvCache> caches = new ArrayList<>();
         for (int i = 0; i < blocks.size(); i++) {
           caches.add(

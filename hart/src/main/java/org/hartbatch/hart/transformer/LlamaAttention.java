@@ -3,8 +3,10 @@ package org.hartbatch.hart.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import org.hartbatch.hart.io.Parameters;
+import org.hartbatch.hart.runtime.Ops;
 
 /**
  * Multi-head self-attention with rotary positions and the reference's scale {@code 0.25 /
@@ -20,7 +22,9 @@ public final class LlamaAttention {
    */
   static volatile long scoreBlockElements = Long.getLong("hart.attention.maxScores", 1L << 27);
 
-  private final Linear qkv;
+  private final NDArray qkvWeight;
+  private final NDArray qBias;
+  private final NDArray vBias;
   private final Linear proj;
   private final int heads;
   private final int headDim;
@@ -28,10 +32,9 @@ public final class LlamaAttention {
 
   LlamaAttention(HartTransformerConfig config, Parameters p) {
     int c = config.embedDim();
-    NDArray qBias = p.get("q_bias", c);
-    NDArray vBias = p.get("v_bias", c);
-    NDArray bias = NDArrays.concat(new NDList(qBias, qBias.zerosLike(), vBias));
-    this.qkv = new Linear(p.get("qkv_proj.weight", 3L * c, c), bias);
+    this.qBias = p.get("q_bias", c);
+    this.vBias = p.get("v_bias", c);
+    this.qkvWeight = p.get("qkv_proj.weight", 3L * c, c);
     this.proj = Linear.bind(p, "proj", c, c);
     this.heads = config.numHeads();
     this.headDim = config.headDim();
@@ -45,7 +48,11 @@ public final class LlamaAttention {
   NDArray forward(NDArray x_GnC, Rotary rotary, KvCache cache, NDArray bias_nn) {
     long g = x_GnC.getShape().get(0);
     long n = x_GnC.getShape().get(1);
-    NDArray qkv_3GHnd = qkv.apply(x_GnC).reshape(g, n, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
+    NDArray qkv_3GHnd =
+        qkv(x_GnC.getManager())
+            .apply(x_GnC)
+            .reshape(g, n, 3, heads, headDim)
+            .transpose(2, 0, 3, 1, 4);
     NDArray q = rotary.apply(qkv_3GHnd.get(0));
     NDArray k = rotary.apply(qkv_3GHnd.get(1));
     NDArray v = qkv_3GHnd.get(2);
@@ -58,6 +65,17 @@ public final class LlamaAttention {
     return proj.apply(out_GHnd.transpose(0, 2, 1, 3).reshape(g, n, (long) heads * headDim));
   }
 
+  /**
+   * The qkv projection with k unbiased, assembled per call from the bound q and v biases; the
+   * assembled bias belongs to {@code manager} (the caller's), not to the weights' manager.
+   */
+  private Linear qkv(NDManager manager) {
+    NDArray zeros = manager.zeros(qBias.getShape(), qBias.getDataType());
+    NDArray bias = NDArrays.concat(new NDList(qBias, zeros, vBias));
+    bias.attach(manager);
+    return new Linear(qkvWeight, bias);
+  }
+
   private NDArray attend(NDArray q_GHnd, NDArray k_GHmd, NDArray v_GHmd, NDArray bias_nm) {
     long g = q_GHnd.getShape().get(0);
     long n = q_GHnd.getShape().get(2);
@@ -68,7 +86,7 @@ public final class LlamaAttention {
     for (long start = 0; start < n; start += chunk) {
       long end = Math.min(n, start + chunk);
       NDArray q = chunk == n ? q_GHnd : q_GHnd.get(new NDIndex(":, :, {}:{}", start, end));
-      NDArray scores = q.mul(scale).matMul(kT);
+      NDArray scores = Ops.scaled(q, scale).matMul(kT);
       if (bias_nm != null) {
         scores = scores.add(chunk == n ? bias_nm : bias_nm.get(new NDIndex("{}:{}", start, end)));
       }

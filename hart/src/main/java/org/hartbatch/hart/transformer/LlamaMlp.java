@@ -1,33 +1,27 @@
 package org.hartbatch.hart.transformer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import org.hartbatch.hart.io.Parameters;
 import org.hartbatch.hart.runtime.Ops;
 
-/** SwiGLU: {@code down(silu(gate(x)) * up(x))}, gate and up fused into one matmul. */
+/**
+ * SwiGLU: {@code down(silu(gate(x)) * up(x))}. Gate and up stay two products over the bound
+ * weights, so a trainer's updates of those arrays are what the next call computes with.
+ */
 public final class LlamaMlp {
-  private final Linear gateUp;
+  private final Linear gate;
+  private final Linear up;
   private final Linear down;
-  private final long hidden;
 
   LlamaMlp(HartTransformerConfig config, Parameters p) {
     int c = config.embedDim();
-    hidden = config.ffnHidden();
-    NDArray gate = p.get("gate_proj.weight", hidden, c);
-    NDArray up = p.get("up_proj.weight", hidden, c);
-    gateUp = new Linear(NDArrays.concat(new NDList(gate, up)), null);
-    gate.close();
-    up.close();
+    long hidden = config.ffnHidden();
+    gate = Linear.bindWithoutBias(p, "gate_proj", hidden, c);
+    up = Linear.bindWithoutBias(p, "up_proj", hidden, c);
     down = Linear.bindWithoutBias(p, "down_proj", c, hidden);
   }
 
   NDArray forward(NDArray x) {
-    NDArray gu = gateUp.apply(x);
-    NDArray gate = gu.get(new NDIndex("..., :{}", hidden));
-    NDArray up = gu.get(new NDIndex("..., {}:", hidden));
-    return down.apply(Ops.silu(gate).mul(up));
+    return down.apply(Ops.silu(gate.apply(x)).mul(up.apply(x)));
   }
 }

@@ -1,5 +1,6 @@
 package org.hartbatch.ingest.api;
 
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.hartbatch.ingest.catalog.CatalogFormatException;
 import org.hartbatch.ingest.enqueue.EnqueueFailedException;
@@ -12,6 +13,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ErrorMappers {
 
   private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+  /** Long enough for a Streams rebalance or a broker fail-over to settle. */
+  static final int RETRY_AFTER_SECONDS = 5;
 
   @ServerExceptionMapper
   public Response invalidRequest(InvalidRequestException e) {
@@ -31,17 +35,20 @@ public class ErrorMappers {
   @ServerExceptionMapper
   public Response enqueueFailed(EnqueueFailedException e) {
     LOG.warn("enqueue failed", e);
-    return ApiError.response(
-        Response.Status.SERVICE_UNAVAILABLE,
-        "enqueue-failed",
-        e.getMessage() + "; submitting the same catalog id again is safe");
+    return retryLater(
+        "enqueue-failed", e.getMessage() + "; submitting the same catalog id again is safe");
   }
 
   @ServerExceptionMapper
   public Response progressUnavailable(ProgressUnavailableException e) {
-    return ApiError.response(
-        Response.Status.SERVICE_UNAVAILABLE,
-        "progress-unavailable",
-        e.getMessage() + "; retry in a few seconds");
+    return retryLater("progress-unavailable", e.getMessage() + "; retry in a few seconds");
+  }
+
+  /** A 503 that tells clients when to try again. */
+  private static Response retryLater(String error, String message) {
+    return Response.fromResponse(
+            ApiError.response(Response.Status.SERVICE_UNAVAILABLE, error, message))
+        .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+        .build();
   }
 }

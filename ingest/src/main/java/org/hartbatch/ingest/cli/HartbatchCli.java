@@ -26,8 +26,8 @@ import picocli.CommandLine.ParentCommand;
  * {@code hartbatch}: submit catalogs to the ingest service, follow them, fetch their results.
  *
  * <p>Exit codes: {@value #OK} everything succeeded; {@value #ERROR} the request failed (network,
- * authentication, nothing accepted); {@value #USAGE} wrong command line; {@value #PARTIAL} some
- * lines were rejected or some jobs failed.
+ * authentication, nothing accepted, an image not downloaded); {@value #USAGE} wrong command line;
+ * {@value #PARTIAL} some lines were rejected or some jobs failed.
  */
 @Command(
     name = "hartbatch",
@@ -42,7 +42,7 @@ import picocli.CommandLine.ParentCommand;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
-      "1:error (network, authentication, nothing accepted)",
+      "1:error (network, authentication, nothing accepted, image not downloaded)",
       "2:usage error",
       "3:partial failure (rejected lines or failed jobs)"
     })

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -21,7 +22,11 @@ final class ImageDownloader implements AutoCloseable {
 
   ImageDownloader(Path directory, URI endpoint, String region) throws java.io.IOException {
     this.directory = Files.createDirectories(directory);
-    S3ClientBuilder builder = S3Client.builder().region(Region.of(region));
+    // named, not discovered: with several HTTP clients on the class path the SDK refuses to pick
+    S3ClientBuilder builder =
+        S3Client.builder()
+            .region(Region.of(region))
+            .httpClientBuilder(UrlConnectionHttpClient.builder());
     if (endpoint != null) {
       builder.endpointOverride(endpoint).forcePathStyle(true);
     }

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -40,11 +41,19 @@ public class ProgressQueries {
   /** A page of job results, and the cursor of the next page ({@code null} after the last). */
   public record ResultPage(List<JobResult> items, String next) {}
 
-  @Inject KafkaStreams streams;
+  private final KafkaStreams streams;
 
   /** {@code host:port} other instances reach this one at; empty for a single instance. */
-  @ConfigProperty(name = "quarkus.kafka-streams.application-server")
-  Optional<String> applicationServer;
+  private final Optional<String> applicationServer;
+
+  @Inject
+  public ProgressQueries(
+      KafkaStreams streams,
+      @ConfigProperty(name = "quarkus.kafka-streams.application-server")
+          Optional<String> applicationServer) {
+    this.streams = streams;
+    this.applicationServer = applicationServer;
+  }
 
   public Owner ownerOf(String catalogId) {
     KafkaStreams.State state = streams.state();
@@ -54,9 +63,14 @@ public class ProgressQueries {
     if (applicationServer.isEmpty()) {
       return new Local();
     }
-    KeyQueryMetadata metadata =
-        streams.queryMetadataForKey(
-            ProgressTopology.CATALOG_STORE, catalogId, Serdes.String().serializer());
+    KeyQueryMetadata metadata;
+    try {
+      metadata =
+          streams.queryMetadataForKey(
+              ProgressTopology.CATALOG_STORE, catalogId, Serdes.String().serializer());
+    } catch (InvalidStateStoreException e) {
+      return new Unavailable("progress tracking is not running: " + e.getMessage());
+    }
     if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
       return new Unavailable("the owner of catalog " + catalogId + " is not known yet");
     }
@@ -67,13 +81,18 @@ public class ProgressQueries {
 
   /** The catalog's progress on this instance, empty when it has none. */
   public Optional<CatalogProgress> catalog(String catalogId) {
-    return Optional.ofNullable(store(ProgressTopology.CATALOG_STORE).get(catalogId))
-        .map(CatalogProgress.class::cast);
+    return read(
+        ProgressTopology.CATALOG_STORE,
+        store -> Optional.ofNullable(store.get(catalogId)).map(CatalogProgress.class::cast));
   }
 
   /** Up to {@code limit} results of the catalog, in job id order, after job id {@code after}. */
   public ResultPage results(String catalogId, String after, int limit) {
-    ReadOnlyKeyValueStore<String, Object> store = store(ProgressTopology.JOB_STORE);
+    return read(ProgressTopology.JOB_STORE, store -> results(store, catalogId, after, limit));
+  }
+
+  private static ResultPage results(
+      ReadOnlyKeyValueStore<String, Object> store, String catalogId, String after, int limit) {
     String from =
         after == null
             ? ProgressTopology.jobKey(catalogId, "")
@@ -94,13 +113,18 @@ public class ProgressQueries {
     return new ResultPage(items, next);
   }
 
-  private ReadOnlyKeyValueStore<String, Object> store(String name) {
+  /**
+   * Runs {@code query} on a store. While Streams starts or rebalances, the store handle and each
+   * read on it may throw {@link InvalidStateStoreException}; callers get it as "retry shortly".
+   */
+  private <T> T read(String name, Function<ReadOnlyKeyValueStore<String, Object>, T> query) {
     try {
-      return streams.store(
-          StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+      return query.apply(
+          streams.store(
+              StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore())));
     } catch (InvalidStateStoreException e) {
       throw new ProgressUnavailableException(
-          "progress store " + name + " is not ready: " + e.getMessage(), e);
+          "progress store " + name + " cannot be read now: " + e.getMessage(), e);
     }
   }
 }

@@ -2,8 +2,10 @@ package org.hartbatch.ingest.api;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -112,15 +114,17 @@ class RoutingTest {
                       && second.metadataForAllStreamsClients().size() == 2
                       && given().get("/q/health/ready").statusCode() == 200);
 
-      String catalogId = null;
-      for (int i = 0; catalogId == null; i++) {
+      // two catalog ids the second instance owns: one to submit, one never submitted
+      java.util.List<String> ownedBySecond = new java.util.ArrayList<>();
+      for (int i = 0; ownedBySecond.size() < 2; i++) {
         KeyQueryMetadata owner =
             second.queryMetadataForKey(
                 ProgressTopology.CATALOG_STORE, "routed-" + i, Serdes.String().serializer());
         if (secondHost.equals(owner.activeHost())) {
-          catalogId = "routed-" + i;
+          ownedBySecond.add("routed-" + i);
         }
       }
+      String catalogId = ownedBySecond.get(0);
       String catalog = catalogId;
       // while the group settles, the duplicate check may find no owner (503, nothing enqueued)
       AtomicInteger submitted = new AtomicInteger();
@@ -162,6 +166,49 @@ class RoutingTest {
                       .body("pending", equalTo(2)));
       // the second instance really holds it: the Quarkus instance's own store does not
       assertTrue(queries.catalog(owned).isEmpty());
+
+      // a forwarded read that lands on a non-owner (the group moved the catalog meanwhile) is
+      // not forwarded again
+      given()
+          .auth()
+          .oauth2(TOKEN)
+          .header("X-Hartbatch-Forwarded", "true")
+          .get("/v1/catalogs/" + owned)
+          .then()
+          .statusCode(503)
+          .body("message", containsString("moved to another instance"));
+
+      // an owner that cannot be reached is a 503 to retry, not a 500, for reads and for the
+      // duplicate check of a submission, which then enqueues nothing
+      front.stop(0);
+      given()
+          .auth()
+          .oauth2(TOKEN)
+          .get("/v1/catalogs/" + owned)
+          .then()
+          .statusCode(503)
+          .header("Retry-After", equalTo(Integer.toString(ErrorMappers.RETRY_AFTER_SECONDS)))
+          .body("error", equalTo("progress-unavailable"))
+          .body("message", containsString("localhost:" + port + ", cannot be reached"));
+      String neverSubmitted = ownedBySecond.get(1);
+      given()
+          .auth()
+          .oauth2(TOKEN)
+          .contentType("application/x-ndjson")
+          .queryParam("catalogId", neverSubmitted)
+          .body("{\"prompt\":\"new\"}\n".getBytes(StandardCharsets.UTF_8))
+          .post("/v1/catalogs")
+          .then()
+          .statusCode(503)
+          .body("error", equalTo("progress-unavailable"));
+      boolean enqueued =
+          new KafkaFixture(bootstrapServers)
+              .readAll(topics.jobs().name(), r -> true).stream()
+                  .anyMatch(
+                      r ->
+                          new String(r.value(), StandardCharsets.UTF_8)
+                              .contains("\"catalogId\":\"" + neverSubmitted + "\""));
+      assertFalse(enqueued);
     } finally {
       front.stop(0);
     }

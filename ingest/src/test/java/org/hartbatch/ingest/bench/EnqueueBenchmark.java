@@ -20,8 +20,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.hartbatch.ingest.catalog.CatalogDefaults;
 import org.hartbatch.ingest.catalog.CatalogFormat;
 import org.hartbatch.ingest.catalog.CatalogParser;
+import org.hartbatch.ingest.catalog.Catalogs;
 import org.hartbatch.ingest.catalog.LineSink;
-import org.hartbatch.ingest.catalog.SeedPolicy;
 import org.hartbatch.ingest.enqueue.CatalogEnqueuer;
 import org.hartbatch.ingest.enqueue.JobProducer;
 import org.hartbatch.ingest.enqueue.SubmissionResult;
@@ -49,6 +49,9 @@ public final class EnqueueBenchmark {
   };
 
   public static void main(String[] args) throws Exception {
+    // the service's level: without it the JBoss log manager has every level on, and the Kafka
+    // clients format their per-record trace messages only to have them discarded
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
     int lines = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     Path catalog = catalogFile(lines);
     System.out.printf(
@@ -156,17 +159,7 @@ public final class EnqueueBenchmark {
   }
 
   private static CatalogDefaults defaults(String catalogId) {
-    return new CatalogDefaults(
-        catalogId,
-        "hart-0.7b-1024px",
-        null,
-        null,
-        null,
-        SeedPolicy.DERIVED,
-        0L,
-        null,
-        null,
-        Instant.now());
+    return Catalogs.defaults(catalogId, Instant.now());
   }
 
   private static InputStream limited(Path catalog, int lines) throws IOException {

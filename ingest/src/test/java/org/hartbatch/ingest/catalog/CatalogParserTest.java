@@ -20,17 +20,7 @@ import org.junit.jupiter.api.Test;
 class CatalogParserTest {
 
   private static final CatalogDefaults DEFAULTS =
-      new CatalogDefaults(
-          "cat-1",
-          "hart-0.7b-1024px",
-          null,
-          null,
-          null,
-          SeedPolicy.DERIVED,
-          0L,
-          null,
-          null,
-          Instant.parse("2026-01-01T00:00:00Z"));
+      Catalogs.defaults("cat-1", Instant.parse("2026-01-01T00:00:00Z"));
 
   /** Records what the parser reports. */
   private static final class Outcome implements LineSink {

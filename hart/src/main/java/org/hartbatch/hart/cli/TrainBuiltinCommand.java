@@ -1,0 +1,88 @@
+package org.hartbatch.hart.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.hartbatch.hart.train.BuiltinTraining;
+import org.hartbatch.hart.train.TokenizerTraining;
+import org.hartbatch.hart.train.TransformerTraining;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hart train-builtin}: trains the built-in shapes model from scratch (tokenizer, then
+ * transformer, diffusion head and text encoder) into a loadable checkpoint directory.
+ */
+@Command(
+    name = "train-builtin",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train the built-in shapes model from scratch into --out (resumes a run in --out):",
+      "the tokenizer into OUT/tokenizer-training, then the transformer, its diffusion head and",
+      "the text encoder. OUT becomes a HART checkpoint directory (llm/, tokenizer/,",
+      "text_encoder/) with loss curves in tokenizer-training/tokenizer-loss.csv and",
+      "transformer-loss.csv."
+    })
+final class TrainBuiltinCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--out", required = true, description = "output (and resume) directory")
+  Path out;
+
+  @Option(
+      names = "--tokenizer",
+      description = "use this trained tokenizer directory instead of training one")
+  Path tokenizer;
+
+  @Option(
+      names = "--tokenizer-minutes",
+      defaultValue = "12",
+      description = "time budget of the tokenizer phase (default: ${DEFAULT-VALUE})")
+  double tokenizerMinutes;
+
+  @Option(
+      names = "--transformer-minutes",
+      defaultValue = "31",
+      description = "time budget of the transformer phase (default: ${DEFAULT-VALUE})")
+  double transformerMinutes;
+
+  @Option(names = "--tokenizer-steps", description = "planned tokenizer steps")
+  Integer tokenizerSteps;
+
+  @Option(names = "--transformer-steps", description = "planned transformer steps")
+  Integer transformerSteps;
+
+  @Option(
+      names = "--report-every",
+      defaultValue = "10",
+      description = "steps between progress lines (default: ${DEFAULT-VALUE})")
+  int reportEvery;
+
+  @Override
+  public Integer call() throws Exception {
+    TokenizerTraining.Settings tokenizerSettings = TokenizerTraining.Settings.shapes32();
+    if (tokenizerSteps != null) {
+      tokenizerSettings = tokenizerSettings.withSteps(tokenizerSteps);
+    }
+    TransformerTraining.Settings transformerSettings = TransformerTraining.Settings.shapes();
+    if (transformerSteps != null) {
+      transformerSettings = transformerSettings.withSteps(transformerSteps);
+    }
+    BuiltinTraining.run(
+        tokenizerSettings,
+        transformerSettings,
+        out,
+        tokenizer,
+        minutes(tokenizerMinutes),
+        minutes(transformerMinutes),
+        reportEvery,
+        spec.commandLine().getErr());
+    return 0;
+  }
+
+  private static Duration minutes(double minutes) {
+    return Duration.ofMillis(Math.round(minutes * 60_000));
+  }
+}
