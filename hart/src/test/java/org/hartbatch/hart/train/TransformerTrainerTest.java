@@ -114,7 +114,7 @@ class TransformerTrainerTest {
         last = trainer.step(batch, 3e-3f);
       }
       assertEquals(arrays, trainer.managedArrays(), "native arrays held after step 2 and step 16");
-      assertTrue(last.tokens() < 0.7f * first.tokens(), first + " then " + last);
+      assertTrue(last.tokens() < 0.85f * first.tokens(), first + " then " + last);
       assertTrue(last.diffusionMse() < first.diffusionMse(), first + " then " + last);
     }
   }
