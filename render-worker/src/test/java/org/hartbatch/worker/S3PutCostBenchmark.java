@@ -33,9 +33,9 @@ import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
 @ExtendWith(LocalS3Extension.class)
 class S3PutCostBenchmark {
 
-  private static final int WARMUP = Integer.getInteger("bench.put.warmup", 3_000);
+  private static final int WARMUP = Integer.getInteger("bench.put.warmup", 10_000);
   private static final int PUTS = Integer.getInteger("bench.put.count", 10_000);
-  private static final int ROUNDS = Integer.getInteger("bench.put.rounds", 2);
+  private static final int ROUNDS = Integer.getInteger("bench.put.rounds", 3);
   private static final int CONCURRENCY = 32;
   private static final byte[] IMAGE = new byte[120];
   private static final Map<String, String> METADATA =

@@ -44,11 +44,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WorkerBenchmark {
 
   private static final String PARTS = System.getProperty("bench.parts", "abc");
-  private static final int OVERHEAD_WARMUP = Integer.getInteger("bench.overhead.warmup", 5_000);
-  private static final int OVERHEAD_JOBS = Integer.getInteger("bench.overhead.jobs", 10_000);
+  private static final int OVERHEAD_WARMUP = Integer.getInteger("bench.overhead.warmup", 30_000);
+  private static final int OVERHEAD_JOBS = Integer.getInteger("bench.overhead.jobs", 20_000);
   private static final int OVERHEAD_BATCH = Integer.getInteger("bench.overhead.batch", 64);
   private static final List<String> OVERHEAD_PUT_CLIENTS =
-      List.of(System.getProperty("bench.overhead.put-clients", "").split(",", -1));
+      List.of(
+          System.getProperty("bench.overhead.put-clients", "sdk,signed,sdk,signed").split(",", -1));
   private static final int EFFICIENCY_BATCH = Integer.getInteger("bench.efficiency.batch", 16);
   private static final int EFFICIENCY_BATCHES = Integer.getInteger("bench.efficiency.batches", 8);
   private static final int EFFICIENCY_ROUNDS = Integer.getInteger("bench.efficiency.rounds", 6);
@@ -90,7 +91,7 @@ class WorkerBenchmark {
   }
 
   private void overhead(LocalKafka kafka, LocalS3 s3, String putClient) throws Exception {
-    String name = "bench-overhead" + (putClient.isEmpty() ? "" : "-" + putClient) + "-" + runs++;
+    String name = "bench-overhead-" + putClient + "-" + runs++;
     try (WorkerFixture fixture = new WorkerFixture(kafka, s3, name, 4)) {
       fixture.send(fixture.jobs("bench-a", OVERHEAD_WARMUP + OVERHEAD_JOBS));
       WorkerSettings settings =
@@ -100,11 +101,9 @@ class WorkerBenchmark {
               .maxWait(Duration.ofMillis(20))
               .build();
       StoreConfig store =
-          putClient.isEmpty()
-              ? fixture.storeConfig()
-              : fixture.storeConfig().toBuilder()
-                  .putClient(StoreConfig.PutClient.valueOf(putClient.toUpperCase(Locale.ROOT)))
-                  .build();
+          fixture.storeConfig().toBuilder()
+              .putClient(StoreConfig.PutClient.valueOf(putClient.toUpperCase(Locale.ROOT)))
+              .build();
       WorkerFixture.Running worker =
           fixture.start(settings, WorkerFixture.renderer(Duration.ZERO), store);
       awaitSucceeded(worker, OVERHEAD_WARMUP);
@@ -133,7 +132,7 @@ class WorkerBenchmark {
                   + "    i.e. at most %.0f jobs/s on %d dedicated cores%n"
                   + "    worker process alone: threads %.3f + its share of GC/JIT %.3f (%.0f%% of"
                   + " the bytes allocated) = %.3f ms/job, i.e. %.0f jobs/s per dedicated core",
-              putClient.isEmpty() ? "the default client" : putClient,
+              putClient,
               jobs,
               OVERHEAD_WARMUP,
               OVERHEAD_BATCH,
