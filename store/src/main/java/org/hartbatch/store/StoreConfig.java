@@ -43,8 +43,8 @@ public record StoreConfig(
     PutClient putClient) {
 
   /**
-   * How PutObject requests are sent; everything else always goes through the SDK's S3 client.
-   * Both send the same headers (checksum, metadata, If-None-Match) and are retried alike.
+   * How PutObject requests are sent; everything else always goes through the SDK's S3 client. Both
+   * send the same headers (checksum, metadata, If-None-Match) and are retried alike.
    */
   public enum PutClient {
     /** The SDK's S3 client, with its full per-request pipeline. */
