@@ -55,6 +55,20 @@ final class TrainBuiltinCommand implements Callable<Integer> {
   Integer transformerSteps;
 
   @Option(
+      names = "--transformer-max-shapes",
+      description =
+          "1: train the transformer on single-shape scenes only; 2: one or two shapes (default:"
+              + " the built-in settings')")
+  Integer transformerMaxShapes;
+
+  @Option(
+      names = "--foreground-weight",
+      description =
+          "extra tokenizer reconstruction weight on shapes and their outlines (default: the"
+              + " built-in settings')")
+  Float foregroundWeight;
+
+  @Option(
       names = "--report-every",
       defaultValue = "10",
       description = "steps between progress lines (default: ${DEFAULT-VALUE})")
@@ -66,9 +80,19 @@ final class TrainBuiltinCommand implements Callable<Integer> {
     if (tokenizerSteps != null) {
       tokenizerSettings = tokenizerSettings.withSteps(tokenizerSteps);
     }
+    if (foregroundWeight != null) {
+      tokenizerSettings =
+          tokenizerSettings.withOptions(
+              tokenizerSettings.options().withForegroundWeight(foregroundWeight));
+    }
     TransformerTraining.Settings transformerSettings = TransformerTraining.Settings.shapes();
     if (transformerSteps != null) {
       transformerSettings = transformerSettings.withSteps(transformerSteps);
+    }
+    if (transformerMaxShapes != null) {
+      transformerSettings =
+          transformerSettings.withModel(
+              transformerSettings.model().withMaxShapes(transformerMaxShapes));
     }
     BuiltinTraining.run(
         tokenizerSettings,

@@ -46,6 +46,13 @@ final class TrainTokenizerCommand implements Callable<Integer> {
   double minutes;
 
   @Option(
+      names = "--foreground-weight",
+      description =
+          "extra reconstruction weight on shapes and their outlines (default: the built-in"
+              + " settings')")
+  Float foregroundWeight;
+
+  @Option(
       names = "--eval-scenes",
       defaultValue = "200",
       description = "held-out scenes whose reconstructions are judged (default: ${DEFAULT-VALUE})")
@@ -56,6 +63,9 @@ final class TrainTokenizerCommand implements Callable<Integer> {
     TokenizerTraining.Settings settings = TokenizerTraining.Settings.shapes32();
     if (steps != null) {
       settings = settings.withSteps(steps);
+    }
+    if (foregroundWeight != null) {
+      settings = settings.withOptions(settings.options().withForegroundWeight(foregroundWeight));
     }
     PrintWriter err = spec.commandLine().getErr();
     TokenizerTraining.Outcome outcome =

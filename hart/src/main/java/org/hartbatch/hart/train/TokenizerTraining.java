@@ -92,6 +92,21 @@ public final class TokenizerTraining {
           100);
     }
 
+    /** These settings with other trainer options. */
+    public Settings withOptions(TokenizerTrainer.Options options) {
+      return new Settings(
+          vae,
+          imageSize,
+          maxShapes,
+          dataSeed,
+          initSeed,
+          batch,
+          steps,
+          learningRate,
+          options,
+          checkpointEvery);
+    }
+
     /** These settings with another step count. */
     public Settings withSteps(int steps) {
       return new Settings(

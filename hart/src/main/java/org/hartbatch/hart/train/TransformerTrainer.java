@@ -106,6 +106,28 @@ public final class TransformerTrainer implements AutoCloseable {
       return new Settings(
           20261125L, 24, 2, 24, 64, 1, 4, 4, 192, 4, 128, 3, 0.1f, 0.5, 2, 0.995f, 1f);
     }
+
+    /** These settings with another scene mix (1: single shapes only; 2: one or two shapes). */
+    public Settings withMaxShapes(int maxShapes) {
+      return new Settings(
+          seed,
+          batch,
+          maxShapes,
+          contextTokens,
+          contextDim,
+          textLayers,
+          textHeads,
+          depth,
+          embedDim,
+          numHeads,
+          diffusionWidth,
+          diffusionDepth,
+          conditionDropout,
+          diffusionTokenFraction,
+          diffusionTimesteps,
+          emaDecay,
+          gradientClip);
+    }
   }
 
   /** Losses and token accuracy of one step. */
