@@ -39,6 +39,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class LocalStack {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  // start polls in a loop; status asks once, and a broker on a busy machine can take seconds
+  private static final Duration START_PROBE_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration STATUS_PROBE_TIMEOUT = Duration.ofSeconds(20);
   private static final int USAGE = 2;
   private static final int NOT_READY = 3;
 
@@ -153,7 +156,7 @@ public final class LocalStack {
                 + START_TIMEOUT.toSeconds()
                 + " s");
       }
-      kafkaUp = kafkaUp || kafkaAnswers();
+      kafkaUp = kafkaUp || kafkaAnswers(START_PROBE_TIMEOUT);
       s3Up = s3Up || s3Answers();
       if (!(kafkaUp && s3Up)) {
         Thread.sleep(250);
@@ -164,7 +167,7 @@ public final class LocalStack {
   }
 
   int probe() {
-    boolean kafkaUp = kafkaAnswers();
+    boolean kafkaUp = kafkaAnswers(STATUS_PROBE_TIMEOUT);
     boolean s3Up = s3Answers();
     out.println("kafka " + (kafkaUp ? "up at " + settings.kafkaBootstrapServers() : "down"));
     out.println("s3    " + (s3Up ? "up at " + settings.s3Endpoint() : "down"));
@@ -185,7 +188,7 @@ public final class LocalStack {
     out.println("  S3 secret key:           " + settings.s3SecretKey() + " (local only)");
   }
 
-  private boolean kafkaAnswers() {
+  private boolean kafkaAnswers(Duration timeout) {
     if (!portOpen(settings.kafkaPort())) {
       return false;
     }
@@ -193,9 +196,13 @@ public final class LocalStack {
         Admin.create(
             Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000))) {
-      return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()))) {
+      return !admin
+          .describeCluster()
+          .nodes()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .isEmpty();
     } catch (Exception notYet) {
       return false;
     }
