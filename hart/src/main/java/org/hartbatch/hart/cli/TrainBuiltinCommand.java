@@ -38,13 +38,13 @@ final class TrainBuiltinCommand implements Callable<Integer> {
 
   @Option(
       names = "--tokenizer-minutes",
-      defaultValue = "12",
+      defaultValue = "15",
       description = "time budget of the tokenizer phase (default: ${DEFAULT-VALUE})")
   double tokenizerMinutes;
 
   @Option(
       names = "--transformer-minutes",
-      defaultValue = "31",
+      defaultValue = "29",
       description = "time budget of the transformer phase (default: ${DEFAULT-VALUE})")
   double transformerMinutes;
 

@@ -41,7 +41,7 @@ final class TrainTokenizerCommand implements Callable<Integer> {
 
   @Option(
       names = "--minutes",
-      defaultValue = "12",
+      defaultValue = "15",
       description = "time budget of this call in minutes (default: ${DEFAULT-VALUE})")
   double minutes;
 
