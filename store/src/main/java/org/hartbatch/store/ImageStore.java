@@ -50,7 +50,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * <p>Transient failures are retried by this class (the SDK's own retries are off) with bounded
  * exponential backoff and jitter; a call that still fails completes exceptionally with a {@link
  * StoreException} telling whether it is retriable. All methods are non-blocking except {@link
- * #presignGet}, which does no I/O.
+ * #presignGet}, which does no I/O. Returned futures may complete on the HTTP client's I/O threads,
+ * so stages that depend on them must not block.
  */
 public final class ImageStore implements AutoCloseable {
 

@@ -142,6 +142,15 @@ class ImageStoreTest {
   }
 
   @Test
+  void keysWithReservedAndNonAsciiCharactersAreWrittenAsNamed() throws Exception {
+    String key = "cat 1/a+b=c:d;e,f@g&h$i'(j)~k!*?#%\u00e4\u20ac.png";
+    byte[] png = image(12);
+    PutResult put = await(store.putImage(key, png, "image/png", Map.of()));
+    assertEquals(key, put.key());
+    assertArrayEquals(png, await(store.get(key)).bytes());
+  }
+
+  @Test
   void writingTheSameImageAgainIsDoneAlready() throws Exception {
     RenderJob job = job("twice");
     byte[] png = image(3);
