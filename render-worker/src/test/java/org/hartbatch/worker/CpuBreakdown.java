@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongUnaryOperator;
 
 /**
  * CPU time of this JVM between {@link #start()} and {@link #stop()}, split by who spent it: the
@@ -146,25 +147,23 @@ final class CpuBreakdown {
   }
 
   private Map<Long, Long> allocated() {
-    Map<Long, Long> bytes = new HashMap<>();
-    for (long id : threads.getAllThreadIds()) {
-      long allocated = threads.getThreadAllocatedBytes(id);
-      if (allocated >= 0) {
-        bytes.put(id, allocated);
-      }
-    }
-    return bytes;
+    return byThread(threads::getThreadAllocatedBytes);
   }
 
   private Map<Long, Long> threadCpu() {
-    Map<Long, Long> cpu = new HashMap<>();
+    return byThread(threads::getThreadCpuTime);
+  }
+
+  /** {@code measure} of every live thread by id, where the JVM knows it (not negative). */
+  private Map<Long, Long> byThread(LongUnaryOperator measure) {
+    Map<Long, Long> values = new HashMap<>();
     for (long id : threads.getAllThreadIds()) {
-      long nanos = threads.getThreadCpuTime(id);
-      if (nanos >= 0) {
-        cpu.put(id, nanos);
+      long value = measure.applyAsLong(id);
+      if (value >= 0) {
+        values.put(id, value);
       }
     }
-    return cpu;
+    return values;
   }
 
   /** CPU time of the JVM's own threads by task id, from /proc (empty where there is none). */

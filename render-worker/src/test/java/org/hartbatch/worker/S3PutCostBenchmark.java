@@ -3,6 +3,7 @@ package org.hartbatch.worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +50,9 @@ class S3PutCostBenchmark {
     StoreConfig sdk =
         StoreConfig.local(s3.endpoint(), s3.region(), "bench-put", s3.accessKey(), s3.secretKey());
     StoreConfig signed = sdk.toBuilder().putClient(PutClient.SIGNED).build();
-    List<Variant> paths =
+    List<Variant> variants =
         List.of(
-            new Variant("SDK S3 client, Netty (main)", () -> ImageStore.create(sdk)),
+            new Variant("SDK S3 client, Netty (put-client=sdk)", () -> ImageStore.create(sdk)),
             new Variant(
                 "SDK S3 client, Netty, response checks, chunking, expect-continue off",
                 () -> ImageStore.create(sdk, S3PutCostBenchmark::cheaper)),
@@ -63,28 +64,32 @@ class S3PutCostBenchmark {
             new Variant(
                 "SDK S3 client, CRT HTTP client",
                 () -> ImageStore.create(sdk, AwsCrtAsyncHttpClient.builder().build(), b -> {})),
-            new Variant("signed PUT, Netty", () -> ImageStore.create(signed)),
+            new Variant("signed PUT, Netty (put-client=signed)", () -> ImageStore.create(signed)),
             new Variant(
                 "signed PUT, CRT HTTP client",
                 () -> ImageStore.create(signed, AwsCrtAsyncHttpClient.builder().build(), b -> {})));
     Map<String, List<String>> report = new LinkedHashMap<>();
     for (int round = 0; round < ROUNDS; round++) {
-      List<Variant> order = new ArrayList<>(paths);
+      List<Variant> order = new ArrayList<>(variants);
       if (round % 2 == 1) {
-        java.util.Collections.reverse(order);
+        Collections.reverse(order);
       }
-      for (Variant path : order) {
-        String prefix = "r" + round + "/" + path.name().hashCode();
-        try (ImageStore store = path.store().get()) {
+      for (Variant variant : order) {
+        String prefix = "r" + round + "/" + variant.name().hashCode();
+        try (ImageStore store = variant.store().get()) {
           puts(store, prefix + "/w", WARMUP);
           report
-              .computeIfAbsent(path.name(), k -> new ArrayList<>())
-              .add(measure(path.name(), () -> puts(store, prefix + "/m", PUTS)));
+              .computeIfAbsent(variant.name(), k -> new ArrayList<>())
+              .add(measure(variant.name(), round, () -> puts(store, prefix + "/m", PUTS)));
         }
       }
     }
     List<String> lines = new ArrayList<>();
     lines.add("load average at the end: " + Files.readString(Path.of("/proc/loadavg")).strip());
+    lines.add(
+        "| write path | round | PUT/s | CPU ms per PUT: client | of it native threads | S3 server"
+            + " | JVM (GC, JIT) | load at the start |");
+    lines.add("|---|---|---|---|---|---|---|---|");
     report.values().forEach(lines::addAll);
     lines.forEach(System.out::println);
     Files.write(Path.of("target", "s3-put-cost.md"), lines);
@@ -107,7 +112,7 @@ class S3PutCostBenchmark {
     void run() throws Exception;
   }
 
-  private static String measure(String what, Run puts) throws Exception {
+  private static String measure(String what, int round, Run puts) throws Exception {
     double load = Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     long start = System.nanoTime();
     CpuBreakdown cpu = CpuBreakdown.start();
@@ -118,8 +123,9 @@ class S3PutCostBenchmark {
     long jvm = spent.get(CpuBreakdown.JVM);
     long client = spent.get("total") - server - jvm;
     return String.format(
-        "| %s | %.0f | %.3f | %.3f | %.3f | %.3f | %.2f |",
+        "| %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %.2f |",
         what,
+        round + 1,
         PUTS / seconds,
         client / 1e6 / PUTS,
         spent.get(CpuBreakdown.NATIVE) / 1e6 / PUTS,

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <ul>
  *   <li>(a) system overhead: jobs/s end to end with a zero-cost renderer and 16x16 images, after a
- *       warm-up, with the CPU time of the process split between the worker, the broker and the S3
- *       server;
+ *       warm-up, once per S3 write path, with the CPU time of the process split between the worker,
+ *       the broker and the S3 server, and the worker process's own share;
  *   <li>(b) pipeline efficiency: the worker's steady-state images/s with a fixed-cost renderer,
  *       divided by the images/s of the same renderer called in a bare loop at the same batch size,
  *       the two measured in alternating rounds so that a change of machine load hits both;

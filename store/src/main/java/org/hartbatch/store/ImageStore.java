@@ -136,10 +136,15 @@ public final class ImageStore implements AutoCloseable {
       presigner.endpointOverride(config.endpoint());
     }
     customizer.accept(builder);
-    SignedPuts signedPuts =
-        config.putClient() == StoreConfig.PutClient.SIGNED
-            ? new SignedPuts(http, credentials, config)
-            : null;
+    SignedPuts signedPuts = null;
+    if (config.putClient() == StoreConfig.PutClient.SIGNED) {
+      try {
+        signedPuts = new SignedPuts(http, credentials, config);
+      } catch (RuntimeException e) {
+        http.close();
+        throw e;
+      }
+    }
     return new ImageStore(config, builder.build(), http, signedPuts, presigner.build());
   }
 

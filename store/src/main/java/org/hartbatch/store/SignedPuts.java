@@ -6,8 +6,11 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,7 +20,11 @@ import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.endpoints.AwsEndpointAttribute;
+import software.amazon.awssdk.awscore.endpoints.authscheme.SigV4AuthScheme;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.endpoints.Endpoint;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.SdkHttpResponse;
@@ -29,6 +36,7 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.endpoints.S3EndpointParams;
 import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -39,9 +47,10 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
  * PutObject as one SigV4-signed HTTP request on the SDK's HTTP client, without the SDK's per-call
  * pipeline (interceptors, endpoint rules, auth-scheme resolution, marshalling), which costs several
  * times the request itself for small objects. The bucket's endpoint is resolved once with the SDK's
- * own S3 endpoint rules. Failures look like the SDK's: an {@link S3Exception} with the status and
- * S3 error code, an I/O exception from the transport, or a {@link TimeoutException} after the
- * attempt timeout; retries are the caller's.
+ * own S3 endpoint rules, which also give the signing region and name. Failures look like the SDK's:
+ * an {@link S3Exception} with the status and S3 error code, an {@link SdkClientException} around
+ * the transport's failure, or a {@link TimeoutException} after the attempt timeout; retries are the
+ * caller's.
  *
  * <p>The payload is signed (its SHA-256 is part of the signature) and the request carries the S3
  * checksum header, so both S3 and S3-compatible servers verify the body. The returned futures
@@ -55,25 +64,53 @@ final class SignedPuts {
   private final SdkAsyncHttpClient http;
   private final AwsCredentialsProvider credentials;
   private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
-  private final String region;
   private final URI bucketUri;
+  private final SigV4AuthScheme signing;
   private final Duration attemptTimeout;
 
+  /**
+   * @throws IllegalArgumentException when the bucket's endpoint does not take SigV4 (e.g. an S3
+   *     Express directory bucket)
+   */
   SignedPuts(SdkAsyncHttpClient http, AwsCredentialsProvider credentials, StoreConfig config) {
     this.http = http;
     this.credentials = credentials;
-    this.region = config.region();
     this.attemptTimeout = config.attemptTimeout();
     S3EndpointParams.Builder params =
         S3EndpointParams.builder()
             .bucket(config.bucket())
-            .region(software.amazon.awssdk.regions.Region.of(config.region()))
+            .region(Region.of(config.region()))
             .forcePathStyle(config.pathStyle());
     if (config.endpoint() != null) {
       params.endpoint(config.endpoint().toString());
     }
-    this.bucketUri =
-        S3EndpointProvider.defaultProvider().resolveEndpoint(params.build()).join().url();
+    Endpoint endpoint;
+    try {
+      endpoint = S3EndpointProvider.defaultProvider().resolveEndpoint(params.build()).join();
+    } catch (CompletionException e) {
+      throw new IllegalArgumentException(
+          StoreConfig.PREFIX
+              + "bucket, endpoint or region: S3 has no endpoint for bucket '"
+              + config.bucket()
+              + "': "
+              + Failures.unwrap(e).getMessage(),
+          e);
+    }
+    this.bucketUri = endpoint.url();
+    this.signing =
+        Optional.ofNullable(endpoint.attribute(AwsEndpointAttribute.AUTH_SCHEMES))
+            .orElse(List.of())
+            .stream()
+            .filter(SigV4AuthScheme.class::isInstance)
+            .map(SigV4AuthScheme.class::cast)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        StoreConfig.PREFIX
+                            + "put-client=signed needs a bucket that takes SigV4; bucket '"
+                            + config.bucket()
+                            + "' does not: use put-client=sdk"));
   }
 
   /** Sends {@code request} with {@code body}; completes normally on a 2xx answer. */
@@ -118,8 +155,8 @@ final class SignedPuts {
                 r.identity(identity)
                     .request(request)
                     .payload(() -> new ByteArrayInputStream(body))
-                    .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "s3")
-                    .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                    .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, signing.signingName())
+                    .putProperty(AwsV4HttpSigner.REGION_NAME, signing.signingRegion())
                     // S3 keys are signed as sent: no second encoding, no dot-segment removal
                     .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, false)
                     .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, false)
@@ -140,7 +177,7 @@ final class SignedPuts {
     exchange.whenComplete(
         (ok, error) -> {
           if (error != null) {
-            result.completeExceptionally(error);
+            result.completeExceptionally(transportFailure(error));
           }
         });
     result
@@ -152,6 +189,18 @@ final class SignedPuts {
               }
             });
     return result;
+  }
+
+  /**
+   * A failure of the HTTP exchange itself (connection refused or reset, no pooled connection in
+   * time), wrapped as the SDK's S3 client would, so it is classified the same way.
+   */
+  private static SdkClientException transportFailure(Throwable error) {
+    Throwable cause = Failures.unwrap(error);
+    return SdkClientException.builder()
+        .message("the PUT request failed: " + cause)
+        .cause(cause)
+        .build();
   }
 
   /** The S3 error an answer with an error status stands for. */
@@ -213,7 +262,7 @@ final class SignedPuts {
 
             @Override
             public void onError(Throwable error) {
-              result.completeExceptionally(error);
+              result.completeExceptionally(transportFailure(error));
             }
 
             @Override
@@ -229,7 +278,7 @@ final class SignedPuts {
 
     @Override
     public void onError(Throwable error) {
-      result.completeExceptionally(error);
+      result.completeExceptionally(transportFailure(error));
     }
   }
 
@@ -242,8 +291,8 @@ final class SignedPuts {
     }
 
     @Override
-    public java.util.Optional<Long> contentLength() {
-      return java.util.Optional.of((long) bytes.length);
+    public Optional<Long> contentLength() {
+      return Optional.of((long) bytes.length);
     }
 
     @Override

@@ -50,10 +50,7 @@ class ImageStoreOutageTest {
         ImageStore store = store(s3, client, new RetryPolicy(4, ms(10), ms(40)))) {
       s3.stop();
       StoreException failure =
-          failure(store.putImage(ImageStoreTest.job("down"), "rev", ImageStoreTest.image(21)));
-      assertEquals(Kind.UNAVAILABLE, failure.kind());
-      assertTrue(failure.retriable());
-      assertEquals(4, failure.attempts());
+          gaveUp(store.putImage(ImageStoreTest.job("down"), "rev", ImageStoreTest.image(21)), 4);
       assertTrue(
           failure.getMessage().contains("unavailable after 4 attempt(s)"), failure.getMessage());
     }
@@ -81,10 +78,7 @@ class ImageStoreOutageTest {
         ImageStore store = store(s3, client, new RetryPolicy(3, ms(10), ms(40)))) {
       s3.failNextWrites(100, 503);
       StoreException failure =
-          failure(store.putImage(ImageStoreTest.job("failing"), "rev", ImageStoreTest.image(23)));
-      assertEquals(Kind.UNAVAILABLE, failure.kind());
-      assertTrue(failure.retriable());
-      assertEquals(3, failure.attempts());
+          gaveUp(store.putImage(ImageStoreTest.job("failing"), "rev", ImageStoreTest.image(23)), 3);
       assertTrue(failure.getMessage().contains("HTTP 503"), failure.getMessage());
     }
   }
@@ -115,10 +109,7 @@ class ImageStoreOutageTest {
               .attemptTimeout(ms(300))
               .build();
       try (ImageStore store = ImageStore.create(config)) {
-        StoreException failure =
-            failure(store.putImage(ImageStoreTest.job("hang"), "rev", ImageStoreTest.image(24)));
-        assertEquals(Kind.UNAVAILABLE, failure.kind());
-        assertEquals(2, failure.attempts());
+        gaveUp(store.putImage(ImageStoreTest.job("hang"), "rev", ImageStoreTest.image(24)), 2);
       } finally {
         silent.close();
         acceptor.join();
@@ -129,10 +120,15 @@ class ImageStoreOutageTest {
     }
   }
 
-  private static StoreException failure(CompletableFuture<?> future) {
+  /** The failure of a write that gave up after {@code attempts} attempts, retriable. */
+  private static StoreException gaveUp(CompletableFuture<?> future, int attempts) {
     ExecutionException e =
         assertThrows(ExecutionException.class, () -> future.get(60, TimeUnit.SECONDS));
-    return (StoreException) e.getCause();
+    StoreException failure = (StoreException) e.getCause();
+    assertEquals(Kind.UNAVAILABLE, failure.kind());
+    assertTrue(failure.retriable());
+    assertEquals(attempts, failure.attempts());
+    return failure;
   }
 
   private static ImageStore store(LocalS3 s3, PutClient client, RetryPolicy retry) {

@@ -3,6 +3,7 @@ package org.hartbatch.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Base64;
 import java.util.HexFormat;
@@ -21,6 +22,20 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** What the signed write sends, checked by a real S3 server. */
 class SignedPutsTest {
+
+  @Test
+  void aBucketThatDoesNotTakeSigV4IsRefusedWhenTheStoreIsCreated() {
+    StoreConfig directoryBucket =
+        StoreConfig.builder()
+            .region("us-west-2")
+            .bucket("images--usw2-az1--x-s3")
+            .credentials("key", "secret")
+            .putClient(StoreConfig.PutClient.SIGNED)
+            .build();
+    IllegalArgumentException refused =
+        assertThrows(IllegalArgumentException.class, () -> ImageStore.create(directoryBucket));
+    assertTrue(refused.getMessage().contains("use put-client=sdk"), refused.getMessage());
+  }
 
   @Test
   void bytesThatDoNotMatchTheirChecksumAreRefusedAndNothingIsStored() throws Exception {
