@@ -42,7 +42,13 @@ class S3PutCostBenchmark {
   private static final Map<String, String> METADATA =
       Map.of("job-id", "bench", "seed", "1", "model-revision", "1");
 
-  private record Variant(String name, Supplier<ImageStore> store) {}
+  /** Which write paths to measure, by key; all by default. */
+  private static final List<String> ONLY =
+      List.of(System.getProperty("bench.put.paths", "").split(",")).stream()
+          .filter(key -> !key.isBlank())
+          .toList();
+
+  private record Variant(String key, String name, Supplier<ImageStore> store) {}
 
   @Test
   void run(LocalS3 s3) throws Exception {
@@ -52,25 +58,33 @@ class S3PutCostBenchmark {
     StoreConfig signed = sdk.toBuilder().putClient(PutClient.SIGNED).build();
     List<Variant> variants =
         List.of(
-            new Variant("SDK S3 client, Netty (put-client=sdk)", () -> ImageStore.create(sdk)),
             new Variant(
+                "sdk", "SDK S3 client, Netty (put-client=sdk)", () -> ImageStore.create(sdk)),
+            new Variant(
+                "sdk-cheaper",
                 "SDK S3 client, Netty, response checks, chunking, expect-continue off",
                 () -> ImageStore.create(sdk, S3PutCostBenchmark::cheaper)),
             new Variant(
+                "sdk-endpoint-once",
                 "SDK S3 client, Netty, the above + endpoint resolved once",
                 () ->
                     ImageStore.create(
                         sdk, builder -> cheaper(builder).endpointProvider(cachedEndpoints()))),
             new Variant(
+                "sdk-crt",
                 "SDK S3 client, CRT HTTP client",
                 () -> ImageStore.create(sdk, AwsCrtAsyncHttpClient.builder().build(), b -> {})),
-            new Variant("signed PUT, Netty (put-client=signed)", () -> ImageStore.create(signed)),
             new Variant(
+                "signed", "signed PUT, Netty (put-client=signed)", () -> ImageStore.create(signed)),
+            new Variant(
+                "signed-crt",
                 "signed PUT, CRT HTTP client",
                 () -> ImageStore.create(signed, AwsCrtAsyncHttpClient.builder().build(), b -> {})));
     Map<String, List<String>> report = new LinkedHashMap<>();
     for (int round = 0; round < ROUNDS; round++) {
-      List<Variant> order = new ArrayList<>(variants);
+      List<Variant> order =
+          new ArrayList<>(
+              variants.stream().filter(v -> ONLY.isEmpty() || ONLY.contains(v.key())).toList());
       if (round % 2 == 1) {
         Collections.reverse(order);
       }

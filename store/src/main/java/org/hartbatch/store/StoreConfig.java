@@ -51,9 +51,9 @@ public record StoreConfig(
     SDK,
     /**
      * The default: one SigV4-signed request (the SDK's signer) on the same HTTP client, the
-     * bucket's endpoint resolved once with the SDK's rules. About half the client CPU of {@link
-     * #SDK} per small PUT (docs/benchmarks.md). General purpose buckets only: S3 Express directory
-     * buckets need the SDK's session auth.
+     * bucket's endpoint resolved once with the SDK's rules. The render worker spends about half the
+     * CPU per job that it does with {@link #SDK} (docs/benchmarks.md). Buckets that take SigV4
+     * only: S3 Express directory buckets need the SDK's session auth.
      */
     SIGNED
   }
