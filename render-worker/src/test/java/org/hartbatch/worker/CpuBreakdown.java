@@ -1,16 +1,20 @@
 package org.hartbatch.worker;
 
+import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * CPU time of this JVM between {@link #start()} and {@link #stop()}, split by who spent it: the
  * worker (by thread: its loop, encoders, S3 client, Kafka producer), the in-JVM Kafka broker, the
- * in-JVM S3 server, the benchmark itself, and the rest of the process (GC, JIT, threads that exited
- * meanwhile), which is the process time not accounted to a live thread.
+ * in-JVM S3 server, the benchmark itself, the JVM's own threads (GC, JIT; read from /proc), and the
+ * rest of the process (native threads that are not Java threads, threads that exited meanwhile).
  */
 final class CpuBreakdown {
 
@@ -22,15 +26,38 @@ final class CpuBreakdown {
   static final String BROKER = "Kafka broker";
   static final String S3 = "S3 server";
   static final String HARNESS = "benchmark";
-  static final String JVM = "JVM (GC, JIT) and exited threads";
+  static final String JVM = "JVM (GC, JIT)";
+  static final String NATIVE = "native threads (e.g. CRT I/O) and exited threads";
 
-  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  /** Names (in /proc) of the JVM's own threads: garbage collectors, JIT compilers, VM thread. */
+  private static final String[] JVM_THREADS = {
+    "GC Thread",
+    "G1 ",
+    "VM Thread",
+    "C1 CompilerThre",
+    "C2 CompilerThre",
+    "VM Periodic Tas",
+    "Sweeper thread"
+  };
+
+  private static final long NANOS_PER_CLOCK_TICK = 10_000_000; // USER_HZ = 100 on Linux
+
+  /** The components that are the worker process in production; the rest runs elsewhere there. */
+  static final Set<String> WORKER = Set.of(LOOP, ENCODE, S3_CLIENT, PRODUCER, WORKER_OTHER);
+
+  private final com.sun.management.ThreadMXBean threads =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
   private Map<Long, Long> startByThread;
+  private Map<Long, Long> allocatedAtStart;
+  private double workerAllocationShare;
+  private Map<String, Long> jvmStartByTask;
   private long processStart;
 
   static CpuBreakdown start() {
     CpuBreakdown breakdown = new CpuBreakdown();
     breakdown.startByThread = breakdown.threadCpu();
+    breakdown.allocatedAtStart = breakdown.allocated();
+    breakdown.jvmStartByTask = jvmThreadCpu();
     breakdown.processStart = processCpuNanos();
     return breakdown;
   }
@@ -40,10 +67,23 @@ final class CpuBreakdown {
     long process = processCpuNanos() - processStart;
     Map<String, Long> byComponent = new LinkedHashMap<>();
     for (String component :
-        new String[] {LOOP, ENCODE, S3_CLIENT, PRODUCER, WORKER_OTHER, BROKER, S3, HARNESS, JVM}) {
+        new String[] {
+          LOOP, ENCODE, S3_CLIENT, PRODUCER, WORKER_OTHER, BROKER, S3, HARNESS, JVM, NATIVE
+        }) {
       byComponent.put(component, 0L);
     }
     long accounted = 0;
+    long workerAllocated = 0;
+    long allAllocated = 0;
+    for (Map.Entry<Long, Long> thread : allocated().entrySet()) {
+      var info = threads.getThreadInfo(thread.getKey());
+      long bytes = thread.getValue() - allocatedAtStart.getOrDefault(thread.getKey(), 0L);
+      if (info != null && bytes > 0) {
+        allAllocated += bytes;
+        workerAllocated += WORKER.contains(component(info.getThreadName())) ? bytes : 0;
+      }
+    }
+    workerAllocationShare = allAllocated == 0 ? 0 : (double) workerAllocated / allAllocated;
     for (long id : threads.getAllThreadIds()) {
       long now = threads.getThreadCpuTime(id);
       var info = threads.getThreadInfo(id);
@@ -54,9 +94,22 @@ final class CpuBreakdown {
       byComponent.merge(component(info.getThreadName()), spent, Long::sum);
       accounted += spent;
     }
-    byComponent.merge(JVM, Math.max(0, process - accounted), Long::sum);
+    long jvm = 0;
+    for (Map.Entry<String, Long> task : jvmThreadCpu().entrySet()) {
+      jvm += task.getValue() - jvmStartByTask.getOrDefault(task.getKey(), 0L);
+    }
+    byComponent.put(JVM, jvm);
+    byComponent.put(NATIVE, Math.max(0, process - accounted - jvm));
     byComponent.put("total", process);
     return byComponent;
+  }
+
+  /**
+   * The worker's threads' share of the bytes allocated by live threads during the last {@link
+   * #stop()}'s interval: the part of GC time a worker running alone would have.
+   */
+  double workerAllocationShare() {
+    return workerAllocationShare;
   }
 
   /** Which component a thread belongs to, by the names the libraries give their threads. */
@@ -92,12 +145,45 @@ final class CpuBreakdown {
     return BROKER;
   }
 
+  private Map<Long, Long> allocated() {
+    Map<Long, Long> bytes = new HashMap<>();
+    for (long id : threads.getAllThreadIds()) {
+      long allocated = threads.getThreadAllocatedBytes(id);
+      if (allocated >= 0) {
+        bytes.put(id, allocated);
+      }
+    }
+    return bytes;
+  }
+
   private Map<Long, Long> threadCpu() {
     Map<Long, Long> cpu = new HashMap<>();
     for (long id : threads.getAllThreadIds()) {
       long nanos = threads.getThreadCpuTime(id);
       if (nanos >= 0) {
         cpu.put(id, nanos);
+      }
+    }
+    return cpu;
+  }
+
+  /** CPU time of the JVM's own threads by task id, from /proc (empty where there is none). */
+  private static Map<String, Long> jvmThreadCpu() {
+    Map<String, Long> cpu = new HashMap<>();
+    File[] tasks = new File("/proc/self/task").listFiles();
+    for (File task : tasks == null ? new File[0] : tasks) {
+      try {
+        String name = Files.readString(task.toPath().resolve("comm")).strip();
+        if (Arrays.stream(JVM_THREADS).noneMatch(name::startsWith)) {
+          continue;
+        }
+        String stat = Files.readString(task.toPath().resolve("stat"));
+        // fields after the parenthesised name: state is field 3, utime 14, stime 15
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        cpu.put(task.getName(), ticks * NANOS_PER_CLOCK_TICK);
+      } catch (IOException | RuntimeException e) {
+        // the thread ended meanwhile
       }
     }
     return cpu;

@@ -9,12 +9,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.hartbatch.ops.testing.LocalKafka;
 import org.hartbatch.ops.testing.LocalKafkaExtension;
 import org.hartbatch.ops.testing.LocalS3;
 import org.hartbatch.ops.testing.LocalS3Extension;
 import org.hartbatch.protocol.RenderJob;
 import org.hartbatch.protocol.events.JobSucceeded;
+import org.hartbatch.worker.pipeline.WorkerSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -65,6 +67,32 @@ class FaultsTest {
 
       Map<String, JobSucceeded> events = successesByJob(fixture.awaitEvents(jobs.size(), WAIT));
       assertEquals(ids(jobs), events.keySet());
+    }
+  }
+
+  @Test
+  void aFailedTransactionRewindsToTheCommittedOffsetsAndRepublishesNothing(
+      LocalKafka kafka, LocalS3 s3) throws Exception {
+    try (WorkerFixture fixture = new WorkerFixture(kafka, s3, "fenced", 1)) {
+      List<RenderJob> jobs = fixture.jobs("cat-f", 30);
+      fixture.send(jobs.subList(0, 20));
+      WorkerSettings settings = fixture.settings("w1").build();
+      WorkerFixture.Running worker = fixture.start(settings, WorkerFixture.renderer(Duration.ZERO));
+      fixture.awaitEvents(20, WAIT);
+
+      // A producer with the worker's transactional id fences the worker's producer, so the
+      // worker's next transaction fails and it rewinds to the committed offset.
+      try (KafkaProducer<byte[], byte[]> successor =
+          new KafkaProducer<>(settings.producerConfig())) {
+        successor.initTransactions();
+      }
+      fixture.send(jobs.subList(20, 30));
+
+      Map<String, JobSucceeded> events = successesByJob(fixture.awaitEvents(jobs.size(), WAIT));
+      assertEquals(ids(jobs), events.keySet());
+      assertTrue(
+          worker.counter("hartbatch.worker.failures", "cause", "transaction_failed") > 0,
+          "the worker's transaction failed");
     }
   }
 

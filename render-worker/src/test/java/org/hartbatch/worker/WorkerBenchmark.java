@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,7 @@ import org.hartbatch.ops.testing.LocalKafkaExtension;
 import org.hartbatch.ops.testing.LocalS3;
 import org.hartbatch.ops.testing.LocalS3Extension;
 import org.hartbatch.protocol.RenderJob;
+import org.hartbatch.store.StoreConfig;
 import org.hartbatch.worker.pipeline.WorkerSettings;
 import org.hartbatch.worker.render.HartRenderer;
 import org.hartbatch.worker.render.RenderRequest;
@@ -42,9 +44,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WorkerBenchmark {
 
   private static final String PARTS = System.getProperty("bench.parts", "abc");
-  private static final int OVERHEAD_WARMUP = Integer.getInteger("bench.overhead.warmup", 5_000);
-  private static final int OVERHEAD_JOBS = Integer.getInteger("bench.overhead.jobs", 10_000);
+  private static final int OVERHEAD_WARMUP = Integer.getInteger("bench.overhead.warmup", 30_000);
+  private static final int OVERHEAD_JOBS = Integer.getInteger("bench.overhead.jobs", 20_000);
   private static final int OVERHEAD_BATCH = Integer.getInteger("bench.overhead.batch", 64);
+  private static final List<String> OVERHEAD_PUT_CLIENTS =
+      List.of(
+          System.getProperty("bench.overhead.put-clients", "sdk,signed,sdk,signed").split(",", -1));
   private static final int EFFICIENCY_BATCH = Integer.getInteger("bench.efficiency.batch", 16);
   private static final int EFFICIENCY_BATCHES = Integer.getInteger("bench.efficiency.batches", 8);
   private static final int EFFICIENCY_ROUNDS = Integer.getInteger("bench.efficiency.rounds", 6);
@@ -59,6 +64,7 @@ class WorkerBenchmark {
   private static final String HART_MODEL = "hart-0.7b-1024px";
 
   private final List<String> report = new ArrayList<>();
+  private int runs;
 
   @Test
   void run(LocalKafka kafka, LocalS3 s3) throws Exception {
@@ -79,7 +85,14 @@ class WorkerBenchmark {
   }
 
   private void overhead(LocalKafka kafka, LocalS3 s3) throws Exception {
-    try (WorkerFixture fixture = new WorkerFixture(kafka, s3, "bench-overhead", 4)) {
+    for (String putClient : OVERHEAD_PUT_CLIENTS) {
+      overhead(kafka, s3, putClient);
+    }
+  }
+
+  private void overhead(LocalKafka kafka, LocalS3 s3, String putClient) throws Exception {
+    String name = "bench-overhead-" + putClient + "-" + runs++;
+    try (WorkerFixture fixture = new WorkerFixture(kafka, s3, name, 4)) {
       fixture.send(fixture.jobs("bench-a", OVERHEAD_WARMUP + OVERHEAD_JOBS));
       WorkerSettings settings =
           fixture
@@ -87,9 +100,15 @@ class WorkerBenchmark {
               .maxBatch(OVERHEAD_BATCH)
               .maxWait(Duration.ofMillis(20))
               .build();
-      WorkerFixture.Running worker = fixture.start(settings, WorkerFixture.renderer(Duration.ZERO));
+      StoreConfig store =
+          fixture.storeConfig().toBuilder()
+              .putClient(StoreConfig.PutClient.valueOf(putClient.toUpperCase(Locale.ROOT)))
+              .build();
+      WorkerFixture.Running worker =
+          fixture.start(settings, WorkerFixture.renderer(Duration.ZERO), store);
       awaitSucceeded(worker, OVERHEAD_WARMUP);
       double counted = succeeded(worker);
+      double load = Double.parseDouble(loadAverage().split(" ")[0]);
       long start = System.nanoTime();
       CpuBreakdown cpu = CpuBreakdown.start();
       awaitSucceeded(worker, OVERHEAD_WARMUP + OVERHEAD_JOBS);
@@ -100,21 +119,33 @@ class WorkerBenchmark {
       spent.forEach(
           (component, nanos) ->
               split.append(
-                  String.format("%n    %-44s %6.3f ms/job", component, nanos / 1e6 / jobs)));
+                  String.format("%n    %-50s %6.3f ms/job", component, nanos / 1e6 / jobs)));
       double totalMs = spent.get("total") / 1e6 / jobs;
+      double workerMs = CpuBreakdown.WORKER.stream().mapToLong(spent::get).sum() / 1e6 / jobs;
+      double gcShareMs = spent.get(CpuBreakdown.JVM) * cpu.workerAllocationShare() / 1e6 / jobs;
       int cores = Runtime.getRuntime().availableProcessors();
       report.add(
           String.format(
-              "(a) system overhead: %.0f jobs after %d warm-up jobs, batch %d, 16x16 PNG,"
-                  + " zero-cost renderer: %.0f jobs/s; CPU time per job:%s%n"
-                  + "    i.e. at most %.0f jobs/s on %d dedicated cores",
+              "(a) system overhead, S3 PUT through %s: %.0f jobs after %d warm-up jobs, batch %d,"
+                  + " 16x16 PNG, zero-cost renderer, load %.1f at the start: %.0f jobs/s;"
+                  + " CPU time per job:%s%n"
+                  + "    i.e. at most %.0f jobs/s on %d dedicated cores%n"
+                  + "    worker process alone: threads %.3f + its share of GC/JIT %.3f (%.0f%% of"
+                  + " the bytes allocated) = %.3f ms/job, i.e. %.0f jobs/s per dedicated core",
+              putClient,
               jobs,
               OVERHEAD_WARMUP,
               OVERHEAD_BATCH,
+              load,
               jobs / seconds,
               split,
               cores * 1000 / totalMs,
-              cores));
+              cores,
+              workerMs,
+              gcShareMs,
+              cpu.workerAllocationShare() * 100,
+              workerMs + gcShareMs,
+              1000 / (workerMs + gcShareMs)));
     }
   }
 

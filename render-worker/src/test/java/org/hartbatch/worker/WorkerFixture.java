@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -96,7 +97,14 @@ public final class WorkerFixture implements AutoCloseable {
         .toBuilder()
         .retry(new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(200)))
         .attemptTimeout(Duration.ofSeconds(5))
+        .putClient(putClient())
         .build();
+  }
+
+  /** The store's default unless {@code -Dhartbatch.store.put-client} picks one (benchmarks). */
+  private static StoreConfig.PutClient putClient() {
+    String chosen = System.getProperty(StoreConfig.PREFIX + "put-client");
+    return chosen == null ? null : StoreConfig.PutClient.valueOf(chosen.toUpperCase(Locale.ROOT));
   }
 
   public Topics topics() {
@@ -123,9 +131,13 @@ public final class WorkerFixture implements AutoCloseable {
   }
 
   public Running start(WorkerSettings settings, Renderer renderer) {
+    return start(settings, renderer, storeConfig());
+  }
+
+  public Running start(WorkerSettings settings, Renderer renderer, StoreConfig store) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     WorkerStatus status = new WorkerStatus();
-    ImageStore workerStore = ImageStore.create(storeConfig());
+    ImageStore workerStore = ImageStore.create(store);
     RenderWorker worker =
         new RenderWorker(settings, renderer, workerStore, new WorkerMetrics(registry), status);
     Thread thread = new Thread(worker, "test-worker-" + settings.instanceId());

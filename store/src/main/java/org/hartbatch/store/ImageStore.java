@@ -27,6 +27,7 @@ import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -63,14 +64,23 @@ public final class ImageStore implements AutoCloseable {
 
   private final StoreConfig config;
   private final S3AsyncClient s3;
+  private final SdkAsyncHttpClient http;
+  private final SignedPuts signedPuts;
   private final S3Presigner presigner;
   private final ObjectKeys keys;
   private final String endpointName;
   private volatile boolean bucketSeen;
 
-  private ImageStore(StoreConfig config, S3AsyncClient s3, S3Presigner presigner) {
+  private ImageStore(
+      StoreConfig config,
+      S3AsyncClient s3,
+      SdkAsyncHttpClient http,
+      SignedPuts signedPuts,
+      S3Presigner presigner) {
     this.config = config;
     this.s3 = s3;
+    this.http = http;
+    this.signedPuts = signedPuts;
     this.presigner = presigner;
     this.keys = ObjectKeys.of(config);
     this.endpointName =
@@ -86,6 +96,18 @@ public final class ImageStore implements AutoCloseable {
    * interceptors for metrics.
    */
   public static ImageStore create(StoreConfig config, Consumer<S3AsyncClientBuilder> customizer) {
+    return create(
+        config,
+        NettyNioAsyncHttpClient.builder().connectionTimeout(config.connectTimeout()).build(),
+        customizer);
+  }
+
+  /**
+   * A store that sends its requests through {@code http}, which it closes when it is closed, with
+   * its S3 client further adjusted by {@code customizer}.
+   */
+  public static ImageStore create(
+      StoreConfig config, SdkAsyncHttpClient http, Consumer<S3AsyncClientBuilder> customizer) {
     AwsCredentialsProvider credentials =
         config.accessKeyId() == null
             ? DefaultCredentialsProvider.builder().build()
@@ -97,8 +119,7 @@ public final class ImageStore implements AutoCloseable {
             .credentialsProvider(credentials)
             .forcePathStyle(config.pathStyle())
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            .httpClientBuilder(
-                NettyNioAsyncHttpClient.builder().connectionTimeout(config.connectTimeout()))
+            .httpClient(http)
             .overrideConfiguration(
                 o ->
                     o.retryStrategy(AwsRetryStrategy.doNotRetry())
@@ -114,7 +135,11 @@ public final class ImageStore implements AutoCloseable {
       presigner.endpointOverride(config.endpoint());
     }
     customizer.accept(builder);
-    return new ImageStore(config, builder.build(), presigner.build());
+    SignedPuts signedPuts =
+        config.putClient() == StoreConfig.PutClient.SIGNED
+            ? new SignedPuts(http, credentials, config)
+            : null;
+    return new ImageStore(config, builder.build(), http, signedPuts, presigner.build());
   }
 
   public StoreConfig config() {
@@ -224,6 +249,7 @@ public final class ImageStore implements AutoCloseable {
   public void close() {
     presigner.close();
     s3.close();
+    http.close();
   }
 
   private CompletableFuture<PutResult> put(
@@ -244,7 +270,7 @@ public final class ImageStore implements AutoCloseable {
         "put",
         key,
         attempt ->
-            s3.putObject(request, AsyncRequestBody.fromBytes(bytes))
+            send(request, bytes)
                 .thenApply(
                     ok ->
                         new PutResult(config.bucket(), key, sha256, bytes.length, written, attempt))
@@ -259,6 +285,12 @@ public final class ImageStore implements AutoCloseable {
                               existing ->
                                   sameOrConflict(key, sha256, bytes.length, existing, attempt));
                     }));
+  }
+
+  private CompletableFuture<?> send(PutObjectRequest request, byte[] bytes) {
+    return signedPuts == null
+        ? s3.putObject(request, AsyncRequestBody.fromBytes(bytes))
+        : signedPuts.put(request, bytes);
   }
 
   private PutObjectRequest putRequest(

@@ -25,6 +25,7 @@ import java.util.function.Function;
  * @param attemptTimeout limit of one HTTP attempt
  * @param connectTimeout limit of opening a connection
  * @param maxPresignExpiry longest expiry a presigned URL may be given
+ * @param putClient how objects are written: through the SDK's S3 client or as signed HTTP requests
  */
 public record StoreConfig(
     URI endpoint,
@@ -38,14 +39,31 @@ public record StoreConfig(
     RetryPolicy retry,
     Duration attemptTimeout,
     Duration connectTimeout,
-    Duration maxPresignExpiry) {
+    Duration maxPresignExpiry,
+    PutClient putClient) {
+
+  /**
+   * How PutObject requests are sent; everything else always goes through the SDK's S3 client. Both
+   * send the same headers (checksum, metadata, If-None-Match) and are retried alike.
+   */
+  public enum PutClient {
+    /** The SDK's S3 client, with its full per-request pipeline. */
+    SDK,
+    /**
+     * The default: one SigV4-signed request (the SDK's signer) on the same HTTP client, the
+     * bucket's endpoint resolved once with the SDK's rules. About half the client CPU of {@link
+     * #SDK} per small PUT (docs/benchmarks.md). General purpose buckets only: S3 Express directory
+     * buckets need the SDK's session auth.
+     */
+    SIGNED
+  }
 
   /**
    * Configuration keys: {@code hartbatch.store.endpoint}, {@code .region}, {@code .bucket}, {@code
    * .path-style}, {@code .key-prefix}, {@code .hash-prefix-length}, {@code .access-key-id}, {@code
    * .secret-access-key}, {@code .retry.max-attempts}, {@code .retry.base-delay-ms}, {@code
    * .retry.max-delay-ms}, {@code .attempt-timeout-ms}, {@code .connect-timeout-ms}, {@code
-   * .presign.max-expiry-s}.
+   * .presign.max-expiry-s}, {@code .put-client} ({@code sdk} or {@code signed}).
    */
   public static final String PREFIX = "hartbatch.store.";
 
@@ -72,6 +90,7 @@ public record StoreConfig(
     attemptTimeout = attemptTimeout == null ? Duration.ofSeconds(30) : attemptTimeout;
     connectTimeout = connectTimeout == null ? Duration.ofSeconds(2) : connectTimeout;
     maxPresignExpiry = maxPresignExpiry == null ? Duration.ofHours(1) : maxPresignExpiry;
+    putClient = putClient == null ? PutClient.SIGNED : putClient;
     require(
         isPositive(attemptTimeout) && isPositive(connectTimeout),
         "attempt-timeout-ms",
@@ -130,6 +149,7 @@ public record StoreConfig(
     optionalNumber(get, "presign.max-expiry-s")
         .map(Duration::ofSeconds)
         .ifPresent(builder::maxPresignExpiry);
+    get.apply("put-client").map(StoreConfig::putClient).ifPresent(builder::putClient);
     return builder.build();
   }
 
@@ -148,7 +168,8 @@ public record StoreConfig(
         .retry(retry)
         .attemptTimeout(attemptTimeout)
         .connectTimeout(connectTimeout)
-        .maxPresignExpiry(maxPresignExpiry);
+        .maxPresignExpiry(maxPresignExpiry)
+        .putClient(putClient);
   }
 
   /** Builds a {@link StoreConfig}; unset values take the defaults of the record. */
@@ -165,6 +186,7 @@ public record StoreConfig(
     private Duration attemptTimeout;
     private Duration connectTimeout;
     private Duration maxPresignExpiry;
+    private PutClient putClient;
 
     private Builder() {}
 
@@ -220,6 +242,11 @@ public record StoreConfig(
       return this;
     }
 
+    public Builder putClient(PutClient putClient) {
+      this.putClient = putClient;
+      return this;
+    }
+
     public StoreConfig build() {
       return new StoreConfig(
           endpoint,
@@ -233,7 +260,8 @@ public record StoreConfig(
           retry,
           attemptTimeout,
           connectTimeout,
-          maxPresignExpiry);
+          maxPresignExpiry,
+          putClient);
     }
   }
 
@@ -256,6 +284,8 @@ public record StoreConfig(
         + (accessKeyId == null ? "default chain" : "static " + accessKeyId + "/***")
         + ", retry="
         + retry
+        + ", putClient="
+        + putClient
         + "]";
   }
 
@@ -263,6 +293,16 @@ public record StoreConfig(
     if (!ok) {
       throw new IllegalArgumentException(PREFIX + key + " " + reason);
     }
+  }
+
+  private static PutClient putClient(String value) {
+    for (PutClient client : PutClient.values()) {
+      if (client.name().equalsIgnoreCase(value)) {
+        return client;
+      }
+    }
+    throw new IllegalArgumentException(
+        PREFIX + "put-client must be 'sdk' or 'signed', was '" + value + "'");
   }
 
   private static long number(Function<String, Optional<String>> get, String key, long fallback) {

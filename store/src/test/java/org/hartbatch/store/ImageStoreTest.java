@@ -14,41 +14,49 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.hartbatch.ops.testing.LocalS3;
 import org.hartbatch.protocol.RenderJob;
 import org.hartbatch.protocol.Sha256;
 import org.hartbatch.store.PutResult.Outcome;
+import org.hartbatch.store.StoreConfig.PutClient;
 import org.hartbatch.store.StoreException.Kind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
-/** The store against a real local S3 server. */
+/**
+ * The store against a real local S3 server, writing with the default {@link PutClient}; {@link
+ * OtherPutClientImageStoreTest} runs the same tests with the other one.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImageStoreTest {
 
   private static final String BUCKET = "images";
-  private static LocalS3 s3;
-  private static ImageStore store;
+  private LocalS3 s3;
+  private ImageStore store;
+
+  /** How this class's store writes objects. */
+  PutClient putClient() {
+    return StoreConfig.builder().region("r").bucket("b").build().putClient();
+  }
 
   @BeforeAll
-  static void start() {
+  void start() {
     s3 = LocalS3.start(BUCKET);
-    store = ImageStore.create(config(s3));
+    store = ImageStore.create(config());
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     store.close();
     s3.close();
   }
@@ -58,6 +66,10 @@ class ImageStoreTest {
         .toBuilder()
         .retry(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50)))
         .build();
+  }
+
+  private StoreConfig config() {
+    return config(s3).toBuilder().putClient(putClient()).build();
   }
 
   static RenderJob job(String jobId) {
@@ -119,27 +131,14 @@ class ImageStoreTest {
 
   @Test
   void theSha256IsSentAsTheS3Checksum() throws Exception {
-    List<String> checksums = new CopyOnWriteArrayList<>();
-    ExecutionInterceptor capture =
-        new ExecutionInterceptor() {
-          @Override
-          public void beforeTransmission(
-              Context.BeforeTransmission context, ExecutionAttributes attributes) {
-            context
-                .httpRequest()
-                .firstMatchingHeader("x-amz-checksum-sha256")
-                .ifPresent(checksums::add);
-          }
-        };
     byte[] png = image(2);
-    try (ImageStore observed =
-        ImageStore.create(
-            config(s3), b -> b.overrideConfiguration(o -> o.addExecutionInterceptor(capture)))) {
-      await(observed.putImage(job("checksummed"), "rev", png));
-    }
+    PutResult put = await(store.putImage(job("checksummed"), "rev", png));
+    HeadObjectResponse head =
+        s3.client()
+            .headObject(r -> r.bucket(BUCKET).key(put.key()).checksumMode(ChecksumMode.ENABLED));
     assertEquals(
-        List.of(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(Sha256.hex(png)))),
-        checksums);
+        Base64.getEncoder().encodeToString(HexFormat.of().parseHex(Sha256.hex(png))),
+        head.checksumSHA256());
   }
 
   @Test
@@ -213,7 +212,7 @@ class ImageStoreTest {
   @Test
   void missingBucketIsAClearPermanentError() throws Exception {
     try (ImageStore elsewhere =
-        ImageStore.create(config(s3).toBuilder().bucket("no-such-bucket").build())) {
+        ImageStore.create(config().toBuilder().bucket("no-such-bucket").build())) {
       StoreException put = failure(elsewhere.putImage(job("j"), "rev", image(9)));
       assertEquals(Kind.NO_SUCH_BUCKET, put.kind());
       assertFalse(put.retriable());
@@ -228,7 +227,7 @@ class ImageStoreTest {
   @Test
   void wrongCredentialsAreAClearPermanentError() throws Exception {
     try (ImageStore intruder =
-        ImageStore.create(config(s3).toBuilder().credentials(s3.accessKey(), "wrong").build())) {
+        ImageStore.create(config().toBuilder().credentials(s3.accessKey(), "wrong").build())) {
       StoreException denied = failure(intruder.putImage(job("j"), "rev", image(10)));
       assertEquals(Kind.ACCESS_DENIED, denied.kind());
       assertFalse(denied.retriable());

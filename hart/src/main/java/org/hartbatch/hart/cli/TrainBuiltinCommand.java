@@ -38,13 +38,13 @@ final class TrainBuiltinCommand implements Callable<Integer> {
 
   @Option(
       names = "--tokenizer-minutes",
-      defaultValue = "12",
+      defaultValue = "15",
       description = "time budget of the tokenizer phase (default: ${DEFAULT-VALUE})")
   double tokenizerMinutes;
 
   @Option(
       names = "--transformer-minutes",
-      defaultValue = "31",
+      defaultValue = "29",
       description = "time budget of the transformer phase (default: ${DEFAULT-VALUE})")
   double transformerMinutes;
 
@@ -53,6 +53,20 @@ final class TrainBuiltinCommand implements Callable<Integer> {
 
   @Option(names = "--transformer-steps", description = "planned transformer steps")
   Integer transformerSteps;
+
+  @Option(
+      names = "--transformer-max-shapes",
+      description =
+          "1: train the transformer on single-shape scenes only; 2: one or two shapes (default:"
+              + " the built-in settings')")
+  Integer transformerMaxShapes;
+
+  @Option(
+      names = "--foreground-weight",
+      description =
+          "extra tokenizer reconstruction weight on shapes and their outlines (default: the"
+              + " built-in settings')")
+  Float foregroundWeight;
 
   @Option(
       names = "--report-every",
@@ -66,9 +80,19 @@ final class TrainBuiltinCommand implements Callable<Integer> {
     if (tokenizerSteps != null) {
       tokenizerSettings = tokenizerSettings.withSteps(tokenizerSteps);
     }
+    if (foregroundWeight != null) {
+      tokenizerSettings =
+          tokenizerSettings.withOptions(
+              tokenizerSettings.options().withForegroundWeight(foregroundWeight));
+    }
     TransformerTraining.Settings transformerSettings = TransformerTraining.Settings.shapes();
     if (transformerSteps != null) {
       transformerSettings = transformerSettings.withSteps(transformerSteps);
+    }
+    if (transformerMaxShapes != null) {
+      transformerSettings =
+          transformerSettings.withModel(
+              transformerSettings.model().withMaxShapes(transformerMaxShapes));
     }
     BuiltinTraining.run(
         tokenizerSettings,

@@ -41,9 +41,16 @@ final class TrainTokenizerCommand implements Callable<Integer> {
 
   @Option(
       names = "--minutes",
-      defaultValue = "12",
+      defaultValue = "15",
       description = "time budget of this call in minutes (default: ${DEFAULT-VALUE})")
   double minutes;
+
+  @Option(
+      names = "--foreground-weight",
+      description =
+          "extra reconstruction weight on shapes and their outlines (default: the built-in"
+              + " settings')")
+  Float foregroundWeight;
 
   @Option(
       names = "--eval-scenes",
@@ -56,6 +63,9 @@ final class TrainTokenizerCommand implements Callable<Integer> {
     TokenizerTraining.Settings settings = TokenizerTraining.Settings.shapes32();
     if (steps != null) {
       settings = settings.withSteps(steps);
+    }
+    if (foregroundWeight != null) {
+      settings = settings.withOptions(settings.options().withForegroundWeight(foregroundWeight));
     }
     PrintWriter err = spec.commandLine().getErr();
     TokenizerTraining.Outcome outcome =

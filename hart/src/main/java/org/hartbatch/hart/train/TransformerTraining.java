@@ -46,6 +46,10 @@ public final class TransformerTraining {
     public Settings withSteps(int steps) {
       return new Settings(model, steps, learningRate, checkpointEvery);
     }
+
+    public Settings withModel(TransformerTrainer.Settings model) {
+      return new Settings(model, steps, learningRate, checkpointEvery);
+    }
   }
 
   /** Reported after every step. */

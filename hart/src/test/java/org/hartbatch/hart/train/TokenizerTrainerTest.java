@@ -27,7 +27,7 @@ class TokenizerTrainerTest {
       new VaeConfig(16, 4, 32, new int[] {1, 2}, 0.5, 2, 0, 3, new int[] {1, 2, 4});
 
   /** Restarts every second step, so that short runs exercise them. */
-  static final TokenizerTrainer.Options OFTEN = new TokenizerTrainer.Options(0.25f, 2, 1f);
+  static final TokenizerTrainer.Options OFTEN = new TokenizerTrainer.Options(0.25f, 2, 1f, 0f);
 
   static List<RgbImage> images(int from, int count) {
     SceneSampler sampler = new SceneSampler(1, 1);
@@ -116,6 +116,104 @@ class TokenizerTrainerTest {
         assertEquals(continued.get(i), resumed.step(batch, i % 2 == 0, 1e-3f), "step " + (4 + i));
       }
       assertArrayEquals(codebookAfter, resumed.vae().quantizer().codebook().toFloatArray());
+    }
+  }
+
+  @Test
+  void nearForegroundMarksEveryShapePixelAndAOnePixelOutlineOnly() {
+    for (int i = 0; i < 20; i++) {
+      org.hartbatch.hart.shapes.Scene scene = new SceneSampler(1, 2).scene(i);
+      RgbImage image = scene.render(32);
+      boolean[] near = TokenizerTrainer.nearForeground(image);
+      int shapes = 0;
+      int marked = 0;
+      for (int y = 0; y < 32; y++) {
+        for (int x = 0; x < 32; x++) {
+          boolean background = image.nearestColour(x, y) == scene.background();
+          boolean touchesShape = false;
+          for (int yy = Math.max(0, y - 1); yy <= Math.min(31, y + 1); yy++) {
+            for (int xx = Math.max(0, x - 1); xx <= Math.min(31, x + 1); xx++) {
+              touchesShape |= image.nearestColour(xx, yy) != scene.background();
+            }
+          }
+          assertEquals(touchesShape, near[y * 32 + x], "scene " + i + " pixel " + x + "," + y);
+          shapes += background ? 0 : 1;
+          marked += near[y * 32 + x] ? 1 : 0;
+        }
+      }
+      assertTrue(shapes > 0 && marked > shapes, "scene " + i + ": " + shapes + " / " + marked);
+    }
+  }
+
+  @Test
+  void foregroundWeightsAverageOneAndWeighShapesMore() {
+    List<RgbImage> images = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      images.add(new SceneSampler(1, 2).scene(i).render(32));
+    }
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray w = TokenizerTrainer.foregroundWeights(images, OFTEN.withForegroundWeight(9f), m);
+      assertArrayEquals(new long[] {3, 1, 32, 32}, w.getShape().getShape());
+      float[] weights = w.toFloatArray();
+      double sum = 0;
+      float low = Float.MAX_VALUE;
+      float high = 0;
+      for (int p = 0; p < weights.length; p++) {
+        sum += weights[p];
+        low = Math.min(low, weights[p]);
+        high = Math.max(high, weights[p]);
+        boolean near = TokenizerTrainer.nearForeground(images.get(p / 1024))[p % 1024];
+        assertEquals(near, weights[p] > 1.5f * low, "pixel " + p);
+      }
+      assertEquals(1.0, sum / weights.length, 1e-5);
+      assertEquals(10f, high / low, 1e-4f);
+    }
+  }
+
+  @Test
+  void aNegativeForegroundWeightIsRejected() {
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> OFTEN.withForegroundWeight(-1f));
+    assertTrue(e.getMessage().contains("foregroundWeight"), e.getMessage());
+  }
+
+  @Test
+  void foregroundWeightingLowersTheReconstructionErrorOnShapes() {
+    List<RgbImage> batch = new ArrayList<>();
+    SceneSampler sampler = new SceneSampler(1, 1);
+    for (int i = 0; i < 4; i++) {
+      batch.add(sampler.scene(i).render(8));
+    }
+    double plain = shapeError(TokenizerTrainer.Options.defaults(), batch);
+    double weighted =
+        shapeError(TokenizerTrainer.Options.defaults().withForegroundWeight(10f), batch);
+    assertTrue(weighted < 0.8 * plain, "weighted " + weighted + " vs plain " + plain);
+  }
+
+  /** Squared error on the pixels near shapes after 30 continuous steps on {@code batch}. */
+  private static double shapeError(TokenizerTrainer.Options options, List<RgbImage> batch) {
+    try (TokenizerTrainer trainer = TokenizerTrainer.fromScratch(TINY, options, 3);
+        NDManager m = NDManager.newBaseManager()) {
+      for (int i = 0; i < 30; i++) {
+        trainer.step(batch, false, 3e-3f);
+      }
+      NDArray img = TokenizerTrainer.batch(batch, m);
+      float[] decoded = trainer.vae().decodeUnclamped(trainer.encoder().encode(img)).toFloatArray();
+      float[] target = img.toFloatArray();
+      double error = 0;
+      int pixels = 0;
+      for (int b = 0; b < batch.size(); b++) {
+        boolean[] near = TokenizerTrainer.nearForeground(batch.get(b));
+        for (int p = 0; p < 64; p++) {
+          for (int c = 0; c < 3 && near[p]; c++) {
+            int at = (b * 3 + c) * 64 + p;
+            error += (decoded[at] - target[at]) * (decoded[at] - target[at]);
+            pixels++;
+          }
+        }
+      }
+      return error / pixels;
     }
   }
 }

@@ -1,12 +1,16 @@
 package org.hartbatch.ops.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.S3Exceptions;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.hartbatch.ops.LocalS3Clients;
@@ -14,6 +18,8 @@ import org.hartbatch.ops.LocalStackSettings;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
  * A real S3 API (S3Proxy) running inside this JVM on a loopback port, with path-style addressing
@@ -29,6 +35,8 @@ public final class LocalS3 implements AutoCloseable {
   private static final long STOP_TIMEOUT_MS = 0;
 
   private final BlobStore blobStore;
+  private final AtomicInteger failingWrites = new AtomicInteger();
+  private volatile int failingStatus;
   private final String description;
   private int port;
   private S3Proxy server;
@@ -36,7 +44,16 @@ public final class LocalS3 implements AutoCloseable {
   private S3AsyncClient asyncClient;
 
   private LocalS3(BlobStore blobStore, String description, int port) {
-    this.blobStore = blobStore;
+    this.blobStore =
+        new ForwardingBlobStore(blobStore) {
+          @Override
+          public PutObjectResponse putBlob(PutObjectRequest request, InputStream payload) {
+            if (failingWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+              throw S3Exceptions.fromStatusCode(failingStatus);
+            }
+            return super.putBlob(request, payload);
+          }
+        };
     this.description = description;
     this.port = port;
   }
@@ -124,6 +141,15 @@ public final class LocalS3 implements AutoCloseable {
     } finally {
       server = null;
     }
+  }
+
+  /**
+   * Answers the next {@code count} object writes with HTTP {@code status} (e.g. 503) instead of
+   * storing them, as a struggling S3 does.
+   */
+  public void failNextWrites(int count, int status) {
+    failingStatus = status;
+    failingWrites.set(count);
   }
 
   public URI endpoint() {

@@ -361,7 +361,10 @@ public final class RenderWorker implements Runnable {
         consumer.seek(partition, offset);
       }
     }
-    consumer.seekToBeginning(fromStart);
+    if (!fromStart.isEmpty()) {
+      // an empty collection would seek every assigned partition to its beginning
+      consumer.seekToBeginning(fromStart);
+    }
   }
 
   /** The committed offsets, asked for until the broker answers (or the worker stops). */
