@@ -3,7 +3,6 @@ package org.hartbatch.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,6 +25,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.hartbatch.gallery.GalleryWriter;
 import org.hartbatch.ops.testing.LocalKafka;
 import org.hartbatch.ops.testing.LocalS3;
+import org.hartbatch.ops.testing.ServiceProcess;
 import org.hartbatch.protocol.JobIds;
 import org.hartbatch.protocol.events.CatalogCompleted;
 import org.hartbatch.protocol.events.EventCodec;
@@ -65,13 +65,11 @@ class EndToEndTest {
             ImageStore.create(
                 StoreConfig.local(
                     s3.endpoint(), s3.region(), BUCKET, s3.accessKey(), s3.secretKey()));
-        ServiceProcess ingest =
-            ServiceProcess.start("ingest", "ingest.jar", freePort(), ingestSettings(kafka));
+        ServiceProcess ingest = service("ingest", "ingest.jar", ingestSettings(kafka));
         EventLog events = new EventLog(kafka, topics.events().name())) {
       ingest.awaitReady(Duration.ofMinutes(2)); // it creates the topics
       try (ServiceProcess worker =
-              ServiceProcess.start(
-                  "render-worker", "worker.jar", freePort(), workerSettings(kafka, s3));
+              service("render-worker", "worker.jar", workerSettings(kafka, s3));
           GalleryWriter gallery = new GalleryWriter(kafka.bootstrapServers(), topics, store, 100)) {
         Thread galleryLoop = new Thread(gallery, "gallery");
         galleryLoop.start();
@@ -199,10 +197,15 @@ class EndToEndTest {
     throw new AssertionError("no object " + key + " within 30 s");
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  /** Starts the packaged service whose jar system property {@code jarProperty} names. */
+  private static ServiceProcess service(
+      String name, String jarProperty, Map<String, String> settings) throws Exception {
+    return ServiceProcess.start(
+        name,
+        Path.of(System.getProperty(jarProperty, "")),
+        ServiceProcess.TEST_JVM,
+        settings,
+        Path.of("target", "service-logs"));
   }
 
   /** Every committed event on the events topic, from the beginning. */

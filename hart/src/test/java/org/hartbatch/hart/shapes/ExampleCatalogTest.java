@@ -1,6 +1,7 @@
 package org.hartbatch.hart.shapes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +12,10 @@ import org.hartbatch.hart.text.PromptTokenizer;
 import org.hartbatch.hart.text.TokenizedPrompt;
 import org.junit.jupiter.api.Test;
 
-/** The demo's catalog (examples/prompts.jsonl) speaks only the words builtin:shapes knows. */
+/**
+ * The demo's catalog (examples/prompts.jsonl) speaks only the words builtin:shapes knows, in
+ * captions of the kind it draws.
+ */
 class ExampleCatalogTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,6 +29,8 @@ class ExampleCatalogTest {
         TokenizedPrompt tokens = tokenizer.tokenize(prompt, 24);
         assertEquals(List.of(), tokens.unknownWords(), prompt);
         assertEquals(0, tokens.droppedTokens(), prompt);
+        // the shipped model was trained on one shape per picture
+        assertFalse(prompt.contains(" and "), "a demo caption with two shapes: " + prompt);
       }
     }
   }

@@ -22,10 +22,12 @@ import org.hartbatch.ingest.catalog.CatalogFormat;
 import org.hartbatch.ingest.catalog.CatalogParser;
 import org.hartbatch.ingest.catalog.Catalogs;
 import org.hartbatch.ingest.catalog.LineSink;
+import org.hartbatch.ingest.cli.HartbatchCli;
 import org.hartbatch.ingest.enqueue.CatalogEnqueuer;
 import org.hartbatch.ingest.enqueue.JobProducer;
 import org.hartbatch.ingest.enqueue.SubmissionResult;
 import org.hartbatch.ops.testing.LocalKafka;
+import org.hartbatch.ops.testing.ServiceProcess;
 import org.hartbatch.protocol.RenderJob;
 import org.hartbatch.protocol.Violation;
 import org.hartbatch.protocol.topics.Topics;
@@ -47,6 +49,8 @@ public final class EnqueueBenchmark {
   private static final String[] STYLES = {
     "oil painting", "35mm photograph", "watercolor", "isometric 3D render", "ukiyo-e print"
   };
+
+  private static final String SERVICE_TOKEN = "bench-token";
 
   public static void main(String[] args) throws Exception {
     // the service's level: without it the JBoss log manager has every level on, and the Kafka
@@ -112,7 +116,70 @@ public final class EnqueueBenchmark {
             parseOnly[0],
             parseOnly[1],
             rate / parseOnly[0]);
+        throughService(kafka, catalog, lines, rate);
       }
+    }
+  }
+
+  /**
+   * The user's path for the same file: the packaged ingest service as its own JVM, and the CLI's
+   * {@code hartbatch submit} streaming the file to {@code POST /v1/catalogs}, timed until the
+   * service answers (after the broker acknowledged every job).
+   */
+  private static void throughService(
+      LocalKafka kafka, Path catalog, int lines, double inProcessRate) throws Exception {
+    Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    Path streamsDir = Files.createTempDirectory(catalog.getParent(), "streams-");
+    Map<String, String> settings =
+        Map.of(
+            "kafka.bootstrap.servers",
+            kafka.bootstrapServers(),
+            "hartbatch.ingest.auth.tokens",
+            SERVICE_TOKEN,
+            "kafka-streams.num.standby.replicas",
+            "0",
+            "kafka-streams.state.dir",
+            streamsDir.toString());
+    try (ServiceProcess service =
+        ServiceProcess.start("ingest", jar, List.of("-Xmx1g"), settings, catalog.getParent())) {
+      service.awaitReady(java.time.Duration.ofMinutes(3));
+      String url = service.uri("").toString();
+      submit(url, catalogFile(Math.min(lines, 100_000))); // warm-up: JIT of service and client
+      long start = System.nanoTime();
+      long cpuStart = processCpuNanos();
+      long serviceCpuStart = service.cpuTime().orElseThrow().toNanos();
+      submit(url, catalog);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+      double serviceCpuSeconds =
+          (service.cpuTime().orElseThrow().toNanos() - serviceCpuStart) / 1e9;
+      System.out.printf(
+          Locale.ROOT,
+          "through the service (hartbatch submit -> POST /v1/catalogs): %d jobs in %.2f s: %.0f"
+              + " jobs/s; service CPU %.1f us/job, broker + CLI CPU %.1f us/job; service /"
+              + " in-process = %.2f%n",
+          lines,
+          seconds,
+          lines / seconds,
+          serviceCpuSeconds * 1e6 / lines,
+          cpuSeconds * 1e6 / lines,
+          lines / seconds / inProcessRate);
+    }
+  }
+
+  private static void submit(String url, Path catalog) {
+    int exit =
+        HartbatchCli.run(
+            System.out,
+            System.err,
+            "--url",
+            url,
+            "--token",
+            SERVICE_TOKEN,
+            "submit",
+            catalog.toString());
+    if (exit != 0) {
+      throw new IllegalStateException("hartbatch submit " + catalog + " exited with " + exit);
     }
   }
 

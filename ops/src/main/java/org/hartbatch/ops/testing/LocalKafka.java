@@ -5,15 +5,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.hartbatch.ops.SingleNodeKafka;
+import org.hartbatch.protocol.topics.TopicLeaders;
 
 /**
  * A real single-node Kafka (KRaft, combined broker and controller) running inside this JVM.
@@ -75,15 +75,17 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   /**
-   * Creates a topic with replication factor 1 and returns once every partition has a leader, so
+   * Creates a topic with replication factor 1 and returns once the broker leads every partition, so
    * producers and consumers can use it right away.
    */
   public void createTopic(String name, int partitions) {
     try (Admin admin = Admin.create(clientConfig())) {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
-      awaitLeaders(admin, name, partitions);
+      TopicLeaders.await(admin, Map.of(name, partitions), READY_TIMEOUT);
     } catch (ExecutionException e) {
       throw new IllegalStateException("could not create topic " + name, e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("topic " + name + " has no leader", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topic " + name, e);
@@ -116,33 +118,6 @@ public final class LocalKafka implements AutoCloseable {
       throw new IllegalStateException("local Kafka broker did not stop cleanly", e);
     } finally {
       TempDirs.deleteRecursively(dataDir);
-    }
-  }
-
-  private static void awaitLeaders(Admin admin, String topic, int partitions)
-      throws InterruptedException, ExecutionException {
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (!hasLeaders(admin, topic, partitions)) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("topic " + topic + " has no leader after " + READY_TIMEOUT);
-      }
-      Thread.sleep(20);
-    }
-  }
-
-  private static boolean hasLeaders(Admin admin, String topic, int partitions)
-      throws InterruptedException, ExecutionException {
-    try {
-      TopicDescription description =
-          admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-      return description.partitions().size() == partitions
-          && description.partitions().stream().allMatch(p -> p.leader() != null);
-    } catch (ExecutionException e) {
-      // The controller has the topic but the broker's metadata has not caught up yet.
-      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-        return false;
-      }
-      throw e;
     }
   }
 

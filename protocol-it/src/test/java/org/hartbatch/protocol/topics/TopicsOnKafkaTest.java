@@ -3,14 +3,21 @@ package org.hartbatch.protocol.topics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.hartbatch.ops.testing.LocalKafka;
 import org.hartbatch.ops.testing.LocalKafkaExtension;
 import org.junit.jupiter.api.Test;
@@ -52,6 +59,48 @@ class TopicsOnKafkaTest {
           admin.listTopics().names().get().stream()
               .filter(n -> n.startsWith("t."))
               .collect(Collectors.toSet()));
+    }
+  }
+
+  @Test
+  void createdTopicsTakeIdempotentWritesAtOnce(LocalKafka kafka) throws Exception {
+    // without waiting for the leaders, most fresh topics lost batches here to the delivery timeout
+    for (int round = 0; round < 3; round++) {
+      String prefix = "fresh" + round + ".";
+      Topics topics =
+          Topics.from(
+              Map.of(
+                  "hartbatch.topics.jobs.name", prefix + "jobs",
+                  "hartbatch.topics.jobs.partitions", "12",
+                  "hartbatch.topics.events.name", prefix + "events",
+                  "hartbatch.topics.catalogs.name", prefix + "catalogs",
+                  "hartbatch.topics.dead-letters.name", prefix + "dlq"));
+      try (Admin admin = Admin.create(kafka.clientConfig())) {
+        topics.createMissing(admin, Duration.ofSeconds(30));
+      }
+      Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+      config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      config.put(ProducerConfig.ACKS_CONFIG, "all");
+      config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+      config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+      config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+      AtomicLong failed = new AtomicLong();
+      AtomicReference<Exception> firstError = new AtomicReference<>();
+      try (var producer =
+          new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+        for (int i = 0; i < 20_000; i++) {
+          producer.send(
+              new ProducerRecord<>(topics.jobs().name(), "job-" + i, "x".repeat(100)),
+              (metadata, error) -> {
+                if (error != null) {
+                  failed.incrementAndGet();
+                  firstError.compareAndSet(null, error);
+                }
+              });
+        }
+        producer.flush();
+      }
+      assertEquals(0, failed.get(), () -> "writes that failed: " + firstError.get());
     }
   }
 }

@@ -69,7 +69,8 @@ public record Topics(TopicSpec jobs, TopicSpec events, TopicSpec catalogs, Topic
   }
 
   /**
-   * Creates the topics that do not exist yet, leaving existing ones untouched.
+   * Creates the topics that do not exist yet, leaving existing ones untouched, and returns once the
+   * ones it created can be written to.
    *
    * @return the names of the topics it created
    */
@@ -86,6 +87,7 @@ public record Topics(TopicSpec jobs, TopicSpec events, TopicSpec catalogs, Topic
         }
       }
       List<String> created = new ArrayList<>();
+      Map<String, Integer> createdPartitions = new HashMap<>();
       var results = admin.createTopics(missing).values();
       for (Map.Entry<String, ? extends org.apache.kafka.common.KafkaFuture<Void>> result :
           results.entrySet()) {
@@ -93,6 +95,7 @@ public record Topics(TopicSpec jobs, TopicSpec events, TopicSpec catalogs, Topic
         try {
           result.getValue().get(left, TimeUnit.NANOSECONDS);
           created.add(result.getKey());
+          createdPartitions.put(result.getKey(), partitionsOf(missing, result.getKey()));
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw new IllegalStateException(
@@ -101,10 +104,20 @@ public record Topics(TopicSpec jobs, TopicSpec events, TopicSpec catalogs, Topic
           }
         }
       }
+      TopicLeaders.await(
+          admin, createdPartitions, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
       return created;
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot list topics: " + e.getCause().getMessage(), e);
     }
+  }
+
+  private static int partitionsOf(List<NewTopic> topics, String name) {
+    return topics.stream()
+        .filter(t -> t.name().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .numPartitions();
   }
 
   private static Map<String, String> retention(long ms) {

@@ -1,7 +1,7 @@
-package org.hartbatch.e2e;
+package org.hartbatch.ops.testing;
 
-import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,10 +12,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** A packaged Quarkus service (fast-jar) running as its own JVM, logging to a file. */
-final class ServiceProcess implements AutoCloseable {
+/**
+ * A packaged Quarkus service (fast-jar {@code quarkus-run.jar}) running as its own JVM on a free
+ * local port, logging to a file, as a deployment runs it.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+  /** Quick start and a small heap, for tests that exercise a service rather than time it. */
+  public static final List<String> TEST_JVM = List.of("-Xmx384m", "-XX:TieredStopAtLevel=1");
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -31,41 +38,49 @@ final class ServiceProcess implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts the jar named by system property {@code jarProperty} with the given settings. */
-  static ServiceProcess start(
-      String name, String jarProperty, int port, Map<String, String> settings) throws IOException {
-    String jar = System.getProperty(jarProperty, "");
-    if (!new File(jar).isFile()) {
+  /**
+   * Starts {@code jar} with the JVM options and the service settings (as {@code -Dkey=value}),
+   * logging to a new file under {@code logDir}.
+   */
+  public static ServiceProcess start(
+      String name, Path jar, List<String> jvmOptions, Map<String, String> settings, Path logDir)
+      throws IOException {
+    if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
           name + " jar '" + jar + "' is missing: package the module first (./mvnw verify does)");
     }
+    int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx384m");
-    command.add("-XX:TieredStopAtLevel=1");
+    command.addAll(jvmOptions);
     command.add("-Dquarkus.http.host=127.0.0.1");
     command.add("-Dquarkus.http.port=" + port);
     settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-jar");
-    command.add(jar);
-    Path logs = Files.createDirectories(Path.of("target", "service-logs"));
-    Path log = Files.createTempFile(logs, name + "-", ".log");
+    command.add(jar.toString());
+    Path log = Files.createTempFile(Files.createDirectories(logDir), name + "-", ".log");
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new ServiceProcess(name, process, log, port);
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }
 
+  /** CPU time the service's JVM has used so far, where the platform reports it. */
+  public Optional<Duration> cpuTime() {
+    return process.info().totalCpuDuration();
+  }
+
   /** Waits until {@code /q/health/ready} answers 200; fails with the log if the process exits. */
-  void awaitReady(Duration timeout) throws Exception {
+  public void awaitReady(Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     HttpRequest ready = HttpRequest.newBuilder(uri("/q/health/ready")).build();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new AssertionError(name + " exited with " + process.exitValue() + "; see " + log);
+        throw new IllegalStateException(
+            name + " exited with " + process.exitValue() + "; see " + log);
       }
       try {
         if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -76,15 +91,21 @@ final class ServiceProcess implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new AssertionError(name + " not ready within " + timeout + "; see " + log);
+    throw new IllegalStateException(name + " not ready within " + timeout + "; see " + log);
   }
 
-  /** SIGTERM, waiting for the exit; the log stays under {@code target/service-logs}. */
+  /** SIGTERM, waiting for the exit; the log stays where {@link #start} put it. */
   @Override
   public void close() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
     }
   }
 }
