@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.hartbatch.protocol.topics.TopicLeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -44,6 +45,8 @@ class LocalKafkaTest {
   void adminClientCreatesTopics() throws Exception {
     try (Admin admin = Admin.create(kafka.clientConfig())) {
       admin.createTopics(List.of(new NewTopic("admin-created", 4, (short) 1))).all().get();
+      // creation returns before the broker's metadata has the topic
+      TopicLeaders.await(admin, Map.of("admin-created", 4), Duration.ofSeconds(60));
       assertTrue(admin.listTopics().names().get().contains("admin-created"));
       var description =
           admin.describeTopics(List.of("admin-created")).allTopicNames().get().get("admin-created");
