@@ -12,9 +12,9 @@ import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 import org.gaul.s3proxy.blobstore.S3Exceptions;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
-import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.hartbatch.ops.LocalS3Clients;
 import org.hartbatch.ops.LocalStackSettings;
+import org.hartbatch.ops.testing.nio2blob.SmallBlockInMemoryNio2BlobStore;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
@@ -64,7 +64,7 @@ public final class LocalS3 implements AutoCloseable {
    * method.
    */
   public static LocalS3 start(String... buckets) {
-    return launch(new TransientNio2BlobStore(), "in-memory", 0, buckets);
+    return launch(new SmallBlockInMemoryNio2BlobStore(), "in-memory", 0, buckets);
   }
 
   /**
