@@ -28,6 +28,9 @@ final class CpuBreakdown {
   static final String S3 = "S3 server";
   static final String HARNESS = "benchmark";
   static final String JVM = "JVM (GC, JIT)";
+  static final String JVM_GC = "garbage collection";
+  static final String JVM_JIT = "JIT compilers";
+  static final String JVM_VM = "VM thread";
   static final String NATIVE = "native threads (e.g. CRT I/O) and exited threads";
 
   /** Names (in /proc) of the JVM's own threads: garbage collectors, JIT compilers, VM thread. */
@@ -52,6 +55,7 @@ final class CpuBreakdown {
   private Map<Long, Long> allocatedAtStart;
   private double workerAllocationShare;
   private Map<String, Long> jvmStartByTask;
+  private final Map<String, Long> jvmSplit = new LinkedHashMap<>();
   private long processStart;
 
   static CpuBreakdown start() {
@@ -96,13 +100,40 @@ final class CpuBreakdown {
       accounted += spent;
     }
     long jvm = 0;
+    jvmSplit.clear();
+    jvmSplit.put(JVM_GC, 0L);
+    jvmSplit.put(JVM_JIT, 0L);
+    jvmSplit.put(JVM_VM, 0L);
     for (Map.Entry<String, Long> task : jvmThreadCpu().entrySet()) {
-      jvm += task.getValue() - jvmStartByTask.getOrDefault(task.getKey(), 0L);
+      long spent = task.getValue() - jvmStartByTask.getOrDefault(task.getKey(), 0L);
+      jvm += spent;
+      jvmSplit.merge(jvmKind(task.getKey()), spent, Long::sum);
     }
     byComponent.put(JVM, jvm);
     byComponent.put(NATIVE, Math.max(0, process - accounted - jvm));
     byComponent.put("total", process);
     return byComponent;
+  }
+
+  /**
+   * {@link #JVM}'s time of the last {@link #stop()} by kind of thread: garbage collection ({@link
+   * #JVM_GC}), JIT compilers ({@link #JVM_JIT}), the VM thread and periodic tasks ({@link
+   * #JVM_VM}).
+   */
+  Map<String, Long> jvmSplit() {
+    return Map.copyOf(jvmSplit);
+  }
+
+  /** The kind of a JVM thread whose map key {@link #jvmThreadCpu()} made. */
+  private static String jvmKind(String key) {
+    String name = key.substring(key.indexOf(' ') + 1);
+    if (name.startsWith("C1 ") || name.startsWith("C2 ") || name.startsWith("Sweeper")) {
+      return JVM_JIT;
+    }
+    if (name.startsWith("GC ") || name.startsWith("G1 ")) {
+      return JVM_GC;
+    }
+    return JVM_VM;
   }
 
   /**
@@ -166,7 +197,10 @@ final class CpuBreakdown {
     return values;
   }
 
-  /** CPU time of the JVM's own threads by task id, from /proc (empty where there is none). */
+  /**
+   * CPU time of the JVM's own threads by task id and name ({@code "<tid> <name>"}), from /proc
+   * (empty where there is none).
+   */
   private static Map<String, Long> jvmThreadCpu() {
     Map<String, Long> cpu = new HashMap<>();
     File[] tasks = new File("/proc/self/task").listFiles();
@@ -180,7 +214,7 @@ final class CpuBreakdown {
         // fields after the parenthesised name: state is field 3, utime 14, stime 15
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        cpu.put(task.getName(), ticks * NANOS_PER_CLOCK_TICK);
+        cpu.put(task.getName() + " " + name, ticks * NANOS_PER_CLOCK_TICK);
       } catch (IOException | RuntimeException e) {
         // the thread ended meanwhile
       }

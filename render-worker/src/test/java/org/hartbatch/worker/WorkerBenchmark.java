@@ -120,6 +120,13 @@ class WorkerBenchmark {
           (component, nanos) ->
               split.append(
                   String.format("%n    %-50s %6.3f ms/job", component, nanos / 1e6 / jobs)));
+      Map<String, Long> jvm = cpu.jvmSplit();
+      split.append(
+          String.format(
+              "%n    (JVM: garbage collection %.3f, JIT compilers %.3f, VM thread %.3f ms/job)",
+              jvm.get(CpuBreakdown.JVM_GC) / 1e6 / jobs,
+              jvm.get(CpuBreakdown.JVM_JIT) / 1e6 / jobs,
+              jvm.get(CpuBreakdown.JVM_VM) / 1e6 / jobs));
       double totalMs = spent.get("total") / 1e6 / jobs;
       double workerMs = CpuBreakdown.WORKER.stream().mapToLong(spent::get).sum() / 1e6 / jobs;
       double gcShareMs = spent.get(CpuBreakdown.JVM) * cpu.workerAllocationShare() / 1e6 / jobs;
