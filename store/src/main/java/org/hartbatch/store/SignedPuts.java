@@ -1,11 +1,13 @@
 package org.hartbatch.store;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hartbatch.protocol.Sha256;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -32,9 +35,6 @@ import software.amazon.awssdk.http.async.AsyncExecuteRequest;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.async.SdkAsyncHttpResponseHandler;
 import software.amazon.awssdk.http.async.SdkHttpContentPublisher;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.endpoints.S3EndpointParams;
@@ -53,8 +53,9 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
  * caller's.
  *
  * <p>The payload is signed (its SHA-256 is part of the signature) and the request carries the S3
- * checksum header, so both S3 and S3-compatible servers verify the body. The returned futures
- * complete on the HTTP client's I/O threads.
+ * checksum header, so both S3 and S3-compatible servers verify the body. The signature is made by
+ * {@link SigV4}, which signs as the SDK's {@code AwsV4HttpSigner} does at a fraction of its cost.
+ * The returned futures complete on the HTTP client's I/O threads.
  */
 final class SignedPuts {
 
@@ -63,16 +64,26 @@ final class SignedPuts {
 
   private final SdkAsyncHttpClient http;
   private final AwsCredentialsProvider credentials;
-  private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
   private final URI bucketUri;
-  private final SigV4AuthScheme signing;
+  private final String hostHeader;
+  private final SigV4 signer;
   private final Duration attemptTimeout;
+  private final Clock clock;
 
   /**
    * @throws IllegalArgumentException when the bucket's endpoint does not take SigV4 (e.g. an S3
    *     Express directory bucket)
    */
   SignedPuts(SdkAsyncHttpClient http, AwsCredentialsProvider credentials, StoreConfig config) {
+    this(http, credentials, config, Clock.systemUTC());
+  }
+
+  SignedPuts(
+      SdkAsyncHttpClient http,
+      AwsCredentialsProvider credentials,
+      StoreConfig config,
+      Clock clock) {
+    this.clock = clock;
     this.http = http;
     this.credentials = credentials;
     this.attemptTimeout = config.attemptTimeout();
@@ -97,7 +108,11 @@ final class SignedPuts {
           e);
     }
     this.bucketUri = endpoint.url();
-    this.signing =
+    this.hostHeader =
+        SdkHttpUtils.isUsingStandardPort(bucketUri.getScheme(), portOf(bucketUri))
+            ? bucketUri.getHost()
+            : bucketUri.getHost() + ":" + bucketUri.getPort();
+    SigV4AuthScheme signing =
         Optional.ofNullable(endpoint.attribute(AwsEndpointAttribute.AUTH_SCHEMES))
             .orElse(List.of())
             .stream()
@@ -111,58 +126,52 @@ final class SignedPuts {
                             + "put-client=signed needs a bucket that takes SigV4; bucket '"
                             + config.bucket()
                             + "' does not: use put-client=sdk"));
+    this.signer = new SigV4(signing.signingRegion(), signing.signingName());
+  }
+
+  private static Integer portOf(URI uri) {
+    return uri.getPort() < 0 ? null : uri.getPort();
   }
 
   /** Sends {@code request} with {@code body}; completes normally on a 2xx answer. */
   CompletableFuture<Void> put(PutObjectRequest request, byte[] body) {
     return credentials
         .resolveIdentity()
-        .thenCompose(identity -> send(sign(httpRequest(request, body), body, identity), body));
+        .thenCompose(identity -> send(signed(request, body, identity, clock.instant()), body));
   }
 
-  private SdkHttpRequest httpRequest(PutObjectRequest request, byte[] body) {
+  /** The PUT of {@code request}'s object with {@code body}, signed for {@code identity}. */
+  SdkHttpRequest signed(
+      PutObjectRequest request, byte[] body, AwsCredentialsIdentity identity, Instant now) {
     String path = bucketUri.getRawPath();
+    String encodedPath =
+        (path.endsWith("/") ? path : path + "/")
+            + SdkHttpUtils.urlEncodeIgnoreSlashes(request.key());
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Length", Integer.toString(body.length));
+    if (request.contentType() != null) {
+      headers.put("Content-Type", request.contentType());
+    }
+    if (request.checksumSHA256() != null) {
+      headers.put("x-amz-checksum-sha256", request.checksumSHA256());
+    }
+    if (request.ifNoneMatch() != null) {
+      headers.put("If-None-Match", request.ifNoneMatch());
+    }
+    for (Map.Entry<String, String> entry : request.metadata().entrySet()) {
+      headers.put("x-amz-meta-" + entry.getKey(), entry.getValue());
+    }
+    Map<String, String> signedHeaders =
+        signer.sign("PUT", hostHeader, encodedPath, headers, Sha256.hex(body), identity, now);
     SdkHttpRequest.Builder http =
         SdkHttpRequest.builder()
             .method(SdkHttpMethod.PUT)
             .protocol(bucketUri.getScheme())
             .host(bucketUri.getHost())
             .port(bucketUri.getPort() < 0 ? null : bucketUri.getPort())
-            .encodedPath(
-                (path.endsWith("/") ? path : path + "/")
-                    + SdkHttpUtils.urlEncodeIgnoreSlashes(request.key()))
-            .putHeader("Content-Length", Integer.toString(body.length));
-    if (request.contentType() != null) {
-      http.putHeader("Content-Type", request.contentType());
-    }
-    if (request.checksumSHA256() != null) {
-      http.putHeader("x-amz-checksum-sha256", request.checksumSHA256());
-    }
-    if (request.ifNoneMatch() != null) {
-      http.putHeader("If-None-Match", request.ifNoneMatch());
-    }
-    for (Map.Entry<String, String> entry : request.metadata().entrySet()) {
-      http.putHeader("x-amz-meta-" + entry.getKey(), entry.getValue());
-    }
+            .encodedPath(encodedPath);
+    signedHeaders.forEach(http::putHeader);
     return http.build();
-  }
-
-  private SdkHttpRequest sign(
-      SdkHttpRequest request, byte[] body, AwsCredentialsIdentity identity) {
-    SignedRequest signed =
-        signer.sign(
-            r ->
-                r.identity(identity)
-                    .request(request)
-                    .payload(() -> new ByteArrayInputStream(body))
-                    .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, signing.signingName())
-                    .putProperty(AwsV4HttpSigner.REGION_NAME, signing.signingRegion())
-                    // S3 keys are signed as sent: no second encoding, no dot-segment removal
-                    .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, false)
-                    .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, false)
-                    .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, true)
-                    .putProperty(AwsV4FamilyHttpSigner.CHUNK_ENCODING_ENABLED, false));
-    return signed.request();
   }
 
   private CompletableFuture<Void> send(SdkHttpRequest request, byte[] body) {
