@@ -367,7 +367,13 @@ public final class ImageStore implements AutoCloseable {
   }
 
   private static boolean isPrintableAscii(String text) {
-    return text.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private PutResult sameOrConflict(

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -220,6 +221,28 @@ class ImageStoreTest {
     assertEquals(Kind.REJECTED, refused.kind());
     assertEquals(0, refused.attempts());
     assertTrue(refused.getMessage().contains("over S3's limit of 2048"), refused.getMessage());
+  }
+
+  @Test
+  void metadataThatIsNotPrintableAsciiIsRefusedBeforeAnyRequest() throws Exception {
+    for (Map<String, String> metadata :
+        List.of(
+            Map.of("note", "caf\u00e9"),
+            Map.of("note", "two\nlines"),
+            Map.of("n\u00f6te", "x"),
+            Map.of("note", "del\u007f"))) {
+      StoreException refused =
+          failure(store.putImage("cat-1/odd.png", image(8), "image/png", metadata));
+      assertEquals(Kind.REJECTED, refused.kind(), metadata.toString());
+      assertEquals(0, refused.attempts());
+      assertTrue(refused.getMessage().contains("printable ASCII"), refused.getMessage());
+    }
+    assertEquals(
+        Outcome.CREATED,
+        await(
+                store.putImage(
+                    "cat-1/plain.png", image(8), "image/png", Map.of("note", "~all printable!")))
+            .outcome());
   }
 
   @Test
