@@ -104,10 +104,22 @@ class WorkerBenchmark {
           fixture.storeConfig().toBuilder()
               .putClient(StoreConfig.PutClient.valueOf(putClient.toUpperCase(Locale.ROOT)))
               .build();
+      long warmupStart = System.nanoTime();
+      CpuBreakdown warmupCpu = CpuBreakdown.start();
       WorkerFixture.Running worker =
           fixture.start(settings, WorkerFixture.renderer(Duration.ZERO), store);
       awaitSucceeded(worker, OVERHEAD_WARMUP);
       double counted = succeeded(worker);
+      double warmupSeconds = (System.nanoTime() - warmupStart) / 1e9;
+      Map<String, Long> warmupSpent = warmupCpu.stop();
+      String warmup =
+          String.format(
+              "%n    warm-up (the worker's start and its first %.0f jobs): %.0f jobs/s, %.3f CPU"
+                  + " ms/job in all, of which JIT compilers %.3f",
+              counted,
+              counted / warmupSeconds,
+              warmupSpent.get("total") / 1e6 / counted,
+              warmupCpu.jvmSplit().get(CpuBreakdown.JVM_JIT) / 1e6 / counted);
       double load = Double.parseDouble(loadAverage().split(" ")[0]);
       long start = System.nanoTime();
       CpuBreakdown cpu = CpuBreakdown.start();
@@ -138,7 +150,7 @@ class WorkerBenchmark {
                   + " CPU time per job:%s%n"
                   + "    i.e. at most %.0f jobs/s on %d dedicated cores%n"
                   + "    worker process alone: threads %.3f + its share of GC/JIT %.3f (%.0f%% of"
-                  + " the bytes allocated) = %.3f ms/job, i.e. %.0f jobs/s per dedicated core",
+                  + " the bytes allocated) = %.3f ms/job, i.e. %.0f jobs/s per dedicated core%s",
               putClient,
               jobs,
               OVERHEAD_WARMUP,
@@ -152,7 +164,8 @@ class WorkerBenchmark {
               gcShareMs,
               cpu.workerAllocationShare() * 100,
               workerMs + gcShareMs,
-              1000 / (workerMs + gcShareMs)));
+              1000 / (workerMs + gcShareMs),
+              warmup));
     }
   }
 
