@@ -423,6 +423,10 @@ public final class HartTransformer implements AutoCloseable {
     }
   }
 
+  HartBlock block(int index) {
+    return blocks.get(index);
+  }
+
   private NDArray runBlocks(NDArray x, Rotary rotary, List<KvCache> blockCaches) {
     for (int i = 0; i < blocks.size(); i++) {
       x = blocks.get(i).forward(x, rotary, blockCaches.get(i), null);

@@ -20,10 +20,13 @@ class RuntimeConfigTest {
   }
 
   @Test
-  void aGpuDefaultsToFloat16() {
+  void aGpuDefaultsToFloat32AndTakesFloat16OnRequest() {
+    assertEquals(
+        new RuntimeConfig(Device.gpu(1), DataType.FLOAT32),
+        RuntimeConfig.of("gpu:1", "auto", 2, d -> false));
     assertEquals(
         new RuntimeConfig(Device.gpu(1), DataType.FLOAT16),
-        RuntimeConfig.of("gpu:1", "auto", 2, d -> false));
+        RuntimeConfig.of("gpu:1", "fp16", 2, d -> false));
     assertEquals(
         RuntimeConfig.of("gpu:0", "auto", 1, d -> false),
         RuntimeConfig.of("auto", "auto", 1, d -> false));
@@ -50,7 +53,7 @@ class RuntimeConfigTest {
   void aGpuTheCountMissedIsTakenWhenATensorCanBeMadeThere() {
     // DJL counts GPUs through the CUDA runtime (JNA); libtorch may still have CUDA when that fails.
     assertEquals(
-        new RuntimeConfig(Device.gpu(), DataType.FLOAT16),
+        new RuntimeConfig(Device.gpu(), DataType.FLOAT32),
         RuntimeConfig.of("gpu", "auto", 0, d -> d.equals(Device.gpu())));
   }
 
