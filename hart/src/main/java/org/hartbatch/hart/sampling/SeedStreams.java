@@ -38,14 +38,15 @@ public record SeedStreams(long seed) {
     return u;
   }
 
-  /** Standard Gumbel noise {@code -log(-log U)}, i.e. {@code -log E} with {@code E ~ Exp(1)}. */
-  public static float[] gumbel(SplittableRandom random, int count) {
-    float[] g = new float[count];
-    for (int i = 0; i < count; i++) {
+  /**
+   * Standard Gumbel noise {@code -log(-log U)}, i.e. {@code -log E} with {@code E ~ Exp(1)},
+   * written into {@code into[from, from + count)}.
+   */
+  public static void fillGumbel(SplittableRandom random, float[] into, int from, int count) {
+    for (int i = from; i < from + count; i++) {
       double u = 1.0 - random.nextDouble();
-      g[i] = (float) -Math.log(-Math.log(u) + Double.MIN_NORMAL);
+      into[i] = (float) -Math.log(-Math.log(u) + Double.MIN_NORMAL);
     }
-    return g;
   }
 
   private static long mix(long z) {
