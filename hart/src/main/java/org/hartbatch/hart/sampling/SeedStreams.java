@@ -39,13 +39,17 @@ public record SeedStreams(long seed) {
   }
 
   /**
-   * Standard Gumbel noise {@code -log(-log U)}, i.e. {@code -log E} with {@code E ~ Exp(1)},
-   * written into {@code into[from, from + count)}.
+   * Standard Gumbel noise {@code -log(-log U)}, i.e. {@code -log E} with {@code E ~ Exp(1)}, for
+   * {@code into[from, from + count)}; entries where {@code needed} is false are left as they are
+   * (their uniform is still drawn, so the stream and every other value stay the same).
    */
-  public static void fillGumbel(SplittableRandom random, float[] into, int from, int count) {
+  public static void fillGumbel(
+      SplittableRandom random, float[] into, boolean[] needed, int from, int count) {
     for (int i = from; i < from + count; i++) {
       double u = 1.0 - random.nextDouble();
-      into[i] = (float) -Math.log(-Math.log(u) + Double.MIN_NORMAL);
+      if (needed[i]) {
+        into[i] = (float) -Math.log(-Math.log(u) + Double.MIN_NORMAL);
+      }
     }
   }
 

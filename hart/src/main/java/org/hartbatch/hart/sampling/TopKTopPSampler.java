@@ -131,8 +131,12 @@ public final class TopKTopPSampler implements TokenSampler {
     int perRow = Math.toIntExact(shape.get(1) * shape.get(2));
     float[] gumbel = new float[Math.multiplyExact(rows.size(), perRow)];
     // n x V draws per row (16.7 M per image at 1024 px) took most of a GPU batch's time on one
-    // host thread; each row has its own stream, so rows are drawn in parallel with the same
-    // numbers.
+    // host thread. Codes the filters dropped stay -inf whatever their noise, so only the kept ones
+    // pay the logarithms; and each row has its own stream, so rows are drawn in parallel.
+    boolean[] kept;
+    try (NDArray dropped = filtered_BnV.isInfinite()) {
+      kept = dropped.logicalNot().toBooleanArray();
+    }
     IntStream.range(0, rows.size())
         .parallel()
         .filter(b -> rows.get(b).params().moreSmooth())
@@ -141,6 +145,7 @@ public final class TopKTopPSampler implements TokenSampler {
                 SeedStreams.fillGumbel(
                     rows.get(b).streams().stream(SeedStreams.Purpose.GUMBEL, stage.stage()),
                     gumbel,
+                    kept,
                     b * perRow,
                     perRow));
     return filtered_BnV
