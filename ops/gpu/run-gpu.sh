@@ -186,9 +186,11 @@ fi
 # ---- A/B of hart builds (.gpu/variants/hart-classes-<name>.jar), same machine, one after another --
 if [ "$PHASE" = ab ]; then
   JB=("$JAVA" -Dai.djl.offline=true -Djava.awt.headless=true -Djna.library.path="$W/jna")
-  for v in before after after-bigchunks; do
+  # AB_VARIANTS: names of .gpu/variants/hart-classes-<name>.jar; <name>-bigchunks runs that jar
+  # with 2^30-element attention chunks.
+  for v in ${AB_VARIANTS:-before after}; do
     jar="$G/variants/hart-classes-${v%%-bigchunks}.jar"
-    extra=(); [ "$v" = after-bigchunks ] && extra=(-Dhart.attention.maxScores=1073741824)
+    extra=(); [ "$v" != "${v%%-bigchunks}" ] && extra=(-Dhart.attention.maxScores=1073741824)
     step "ab-$v" 75 "${JB[@]}" "${extra[@]}" -cp "$jar:$CP" -Dhart.device="$DEVICE" -Dhart.precision=fp16 \
       org.hartbatch.hart.bench.PipelineBench 0.7b 1 8
     res ""; res "## ab-$v (0.7b fp16, PipelineBench)"; res ""
