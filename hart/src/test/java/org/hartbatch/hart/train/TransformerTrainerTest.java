@@ -13,7 +13,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.hartbatch.hart.io.SafeTensorsWriter;
+import org.hartbatch.hart.shapes.GridCell;
 import org.hartbatch.hart.shapes.Scene;
+import org.hartbatch.hart.shapes.ShapeColour;
+import org.hartbatch.hart.shapes.ShapeKind;
+import org.hartbatch.hart.shapes.ShapeSize;
 import org.hartbatch.hart.transformer.GuidedContext;
 import org.hartbatch.hart.transformer.HartTransformer;
 import org.hartbatch.hart.transformer.HartTransformerConfig;
@@ -30,7 +34,7 @@ class TransformerTrainerTest {
 
   static final TransformerTrainer.Settings TINY =
       new TransformerTrainer.Settings(
-          7, 4, 2, 24, 16, 1, 2, 2, 32, 2, 32, 1, 0.25f, 0.5, 2, 0.9f, 1f);
+          7, 4, 2, 24, 16, 1, 2, 2, 32, 2, 32, 1, 0.25f, 0.5, 2, 0.9f, 1f, 0f);
 
   /**
    * A tokenizer directory with random weights, encoder included, as the tokenizer trainer writes.
@@ -100,6 +104,34 @@ class TransformerTrainerTest {
     float worst = expected.sub(actual).abs().max().getFloat();
     float scale = expected.abs().max().getFloat();
     assertTrue(worst <= 1e-4f * Math.max(1f, scale), what + ": largest difference " + worst);
+  }
+
+  @Test
+  void tokensWhosePatchTouchesAShapeWeighMore() {
+    // 12 px, a small square at the top left without jitter covers pixels 1..2 in x and y (centre
+    // 2, half-extent 1.1), its ring 0..3. Scales 1, 2, 4: patches of 12, 6 and 3 pixels.
+    Scene scene =
+        new Scene(
+            List.of(
+                new org.hartbatch.hart.shapes.Shape(
+                    ShapeKind.SQUARE, ShapeColour.RED, ShapeSize.SMALL, GridCell.TOP_LEFT, 0, 0)),
+            ShapeColour.BLUE);
+    float[] weights = TransformerTrainer.tokenWeights(List.of(scene), 12, new int[] {1, 2, 4}, 3f);
+    boolean[] touching = {
+      true, // 1x1
+      true, false, false, false, // 2x2: only the top left patch (pixels 0..5)
+      true, true, false, false, // 4x4, row 0: patches 0..2 and 3..5 hold ring pixels
+      true, true, false, false, // row 1: (3, 3) is a diagonal neighbour of (2, 2)
+      false, false, false, false, false, false, false, false
+    };
+    float low = 21f / (6 * 4 + 15);
+    for (int t = 0; t < touching.length; t++) {
+      assertEquals(touching[t] ? 4 * low : low, weights[t], 1e-6f, "token " + t);
+    }
+    float[] plain = TransformerTrainer.tokenWeights(List.of(scene), 12, new int[] {1, 2, 4}, 0f);
+    for (float w : plain) {
+      assertEquals(1f, w, 0f);
+    }
   }
 
   @Test
