@@ -70,6 +70,7 @@ public final class KindProbe {
                 ceSplit,
                 nSplit,
                 hitSplit,
+                TransformerTrainer.tokenWeights(scenes, trainer.imageSize(), patchNums, 1f),
                 scope);
           }
           for (int r = 0; r < scenes.size(); r++) {
@@ -114,8 +115,8 @@ public final class KindProbe {
         StringBuilder l =
             new StringBuilder(
                 g == 0
-                    ? "background tokens (the scale's most frequent index in its image): CE/acc/share"
-                    : "other tokens: CE/acc/share");
+                    ? "tokens away from the shape: CE/acc/share"
+                    : "tokens touching the shape or its ring: CE/acc/share");
         for (int s = 0; s < patchNums.length; s++) {
           int total = nSplit[0][s] + nSplit[1][s];
           l.append(
@@ -177,7 +178,12 @@ public final class KindProbe {
       double[][] ce,
       int[][] n,
       int[][] hits,
+      float[] touching,
       NDManager m) {
+    float lowest = Float.MAX_VALUE;
+    for (float w : touching) {
+      lowest = Math.min(lowest, w);
+    }
     int rows = indices_RN.length;
     int len = indices_RN[0].length;
     long[] flat = new long[rows * len];
@@ -194,14 +200,8 @@ public final class KindProbe {
       int t = 0;
       for (int s = 0; s < patchNums.length; s++) {
         int count = patchNums[s] * patchNums[s];
-        java.util.Map<Long, Integer> freq = new java.util.HashMap<>();
-        for (int i = 0; i < count; i++) {
-          freq.merge(indices_RN[r][t + i], 1, Integer::sum);
-        }
-        long mode =
-            freq.entrySet().stream().max(java.util.Map.Entry.comparingByValue()).get().getKey();
         for (int i = 0; i < count; i++, t++) {
-          int g = indices_RN[r][t] == mode ? 0 : 1;
+          int g = touching[r * len + t] > 1.0001f * lowest ? 1 : 0;
           ce[g][s] += nll[r * len + t];
           n[g][s]++;
           hits[g][s] += argmax[r * len + t] == indices_RN[r][t] ? 1 : 0;
