@@ -51,14 +51,14 @@ public final class ForcedGeneration {
       int stages = patchNums.length;
       NextScaleGenerator generator =
           new NextScaleGenerator(trainer.transformer(), null, trainer.imageTokenizer().vae());
-      int[] ccb = new int[stages + 1];
-      int[] kinds = new int[stages + 1];
+      int[] ccb = new int[stages + 2];
+      int[] kinds = new int[stages + 2];
       for (int start = 0; start < count; start += BATCH) {
         List<Scene> scenes = new ArrayList<>();
         for (int i = start; i < Math.min(count, start + BATCH); i++) {
           scenes.add(sampler.scene(i));
         }
-        for (int k = 0; k <= stages; k++) {
+        for (int k = 0; k <= stages + 1; k++) {
           try (NDManager scope = m.newSubManager()) {
             TokenPyramid pyramid = trainer.pyramid(scenes, scope);
             TransformerTrainer.Prompts prompts =
@@ -71,13 +71,20 @@ public final class ForcedGeneration {
               rows.add(new RowSampling(params, new SeedStreams(7000 + start + r)));
             }
             NDArray fHat =
-                generator.generate(
-                    trainer.transformer().guide(prompts.context_RTD(), prompts.positions_RT()),
-                    rows,
-                    forced(k, pyramid.indices_RN(), patchNums),
-                    null,
-                    GenerationObserver.NONE,
-                    scope);
+                k > stages
+                    ? trainer
+                        .imageTokenizer()
+                        .encode(
+                            scenes.stream().map(sc -> sc.render(trainer.imageSize())).toList(),
+                            scope)
+                        .fHat_BCPP()
+                    : generator.generate(
+                        trainer.transformer().guide(prompts.context_RTD(), prompts.positions_RT()),
+                        rows,
+                        forced(k, pyramid.indices_RN(), patchNums),
+                        null,
+                        GenerationObserver.NONE,
+                        scope);
             NDArray images = trainer.imageTokenizer().vae().decodeToUnitRange(fHat);
             float[] all = images.toFloatArray();
             long[] s = images.getShape().getShape();
@@ -95,10 +102,11 @@ public final class ForcedGeneration {
         }
       }
       System.out.printf(Locale.ROOT, "%s, %d scenes, %s%n", dir, count, params);
-      for (int k = 0; k <= stages; k++) {
+      for (int k = 0; k <= stages + 1; k++) {
         System.out.printf(
             Locale.ROOT,
-            "true tokens for the first %d scales: colour, cell, bg %d/%d (%.0f%%), kind %d/%d (%.0f%%)%n",
+            (k > stages ? "(the tokenizer's own f-hat) " : "")
+                + "true tokens for the first %d scales: colour, cell, bg %d/%d (%.0f%%), kind %d/%d (%.0f%%)%n",
             k,
             ccb[k],
             count,

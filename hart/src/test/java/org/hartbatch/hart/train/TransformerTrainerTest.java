@@ -2,6 +2,7 @@ package org.hartbatch.hart.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -148,6 +149,28 @@ class TransformerTrainerTest {
       assertEquals(arrays, trainer.managedArrays(), "native arrays held after step 2 and step 16");
       assertTrue(last.tokens() < 0.85f * first.tokens(), first + " then " + last);
       assertTrue(last.diffusionMse() < first.diffusionMse(), first + " then " + last);
+    }
+  }
+
+  @Test
+  void theForegroundWeightChangesTheUpdateButNotTheLoggedCrossEntropy(@TempDir Path tmp)
+      throws IOException {
+    Path tokenizer = randomTokenizer(tmp.resolve("tok"));
+    TransformerTrainer.Losses plainLosses;
+    float[] plainHead;
+    try (TransformerTrainer trainer = TransformerTrainer.fromScratch(TINY, tokenizer)) {
+      plainLosses = trainer.step(2e-3f);
+      plainHead = trainer.parameters().get("llm.head.weight").toFloatArray();
+    }
+    try (TransformerTrainer trainer =
+        TransformerTrainer.fromScratch(TINY.withForegroundWeight(4f), tokenizer)) {
+      TransformerTrainer.Losses weighted = trainer.step(2e-3f);
+      // the same weights and batch before the step: the logged cross-entropy is the plain mean
+      assertEquals(plainLosses.tokens(), weighted.tokens(), 0f);
+      assertFalse(
+          java.util.Arrays.equals(
+              plainHead, trainer.parameters().get("llm.head.weight").toFloatArray()),
+          "the weighted loss moved the head exactly as the plain one");
     }
   }
 
