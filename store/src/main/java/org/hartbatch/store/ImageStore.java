@@ -104,10 +104,21 @@ public final class ImageStore implements AutoCloseable {
   }
 
   /**
-   * A store that sends its requests through {@code http}, which it closes when it is closed, with
-   * its S3 client further adjusted by {@code customizer}.
+   * A store that sends its requests through {@code http}, which it closes when it is closed (or at
+   * once when the store cannot be created), with its S3 client further adjusted by {@code
+   * customizer}.
    */
   public static ImageStore create(
+      StoreConfig config, SdkAsyncHttpClient http, Consumer<S3AsyncClientBuilder> customizer) {
+    try {
+      return assemble(config, http, customizer);
+    } catch (RuntimeException e) {
+      http.close();
+      throw e;
+    }
+  }
+
+  private static ImageStore assemble(
       StoreConfig config, SdkAsyncHttpClient http, Consumer<S3AsyncClientBuilder> customizer) {
     AwsCredentialsProvider credentials =
         config.accessKeyId() == null
@@ -136,15 +147,10 @@ public final class ImageStore implements AutoCloseable {
       presigner.endpointOverride(config.endpoint());
     }
     customizer.accept(builder);
-    SignedPuts signedPuts = null;
-    if (config.putClient() == StoreConfig.PutClient.SIGNED) {
-      try {
-        signedPuts = new SignedPuts(http, credentials, config);
-      } catch (RuntimeException e) {
-        http.close();
-        throw e;
-      }
-    }
+    SignedPuts signedPuts =
+        config.putClient() == StoreConfig.PutClient.SIGNED
+            ? new SignedPuts(http, credentials, config)
+            : null;
     return new ImageStore(config, builder.build(), http, signedPuts, presigner.build());
   }
 

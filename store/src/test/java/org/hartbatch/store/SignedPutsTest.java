@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.hartbatch.ops.testing.LocalS3;
@@ -15,6 +16,7 @@ import org.hartbatch.store.StoreException.Kind;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.async.AsyncExecuteRequest;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -35,6 +37,50 @@ class SignedPutsTest {
     IllegalArgumentException refused =
         assertThrows(IllegalArgumentException.class, () -> ImageStore.create(directoryBucket));
     assertTrue(refused.getMessage().contains("use put-client=sdk"), refused.getMessage());
+  }
+
+  @Test
+  void aStoreThatCannotBeCreatedClosesTheHttpClientItWasGiven() {
+    StoreConfig config =
+        StoreConfig.builder()
+            .region("us-east-1")
+            .bucket("images")
+            .credentials("key", "secret")
+            .putClient(StoreConfig.PutClient.SDK)
+            .build();
+    ClosingRecorder http = new ClosingRecorder(NettyNioAsyncHttpClient.create());
+    IllegalStateException refused =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                ImageStore.create(
+                    config,
+                    http,
+                    builder -> {
+                      throw new IllegalStateException("customizer refused");
+                    }));
+    assertEquals("customizer refused", refused.getMessage());
+    assertTrue(http.closed, "the http client must be closed when the store is not created");
+  }
+
+  private static final class ClosingRecorder implements SdkAsyncHttpClient {
+    private final SdkAsyncHttpClient delegate;
+    private volatile boolean closed;
+
+    ClosingRecorder(SdkAsyncHttpClient delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletableFuture<Void> execute(AsyncExecuteRequest request) {
+      return delegate.execute(request);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      delegate.close();
+    }
   }
 
   @Test

@@ -74,21 +74,8 @@ final class TrainTokenizerCommand implements Callable<Integer> {
             out,
             Duration.ofMillis(Math.round(minutes * 60_000)),
             p -> {
-              if (p.step() % 10 == 0 || p.step() == p.steps()) {
-                err.printf(
-                    Locale.ROOT,
-                    "step %d/%d %s recon %.4f vq %.4f |g| %.2f lr %.2e codes %d restarted %d"
-                        + " %.0fs%n",
-                    p.step(),
-                    p.steps(),
-                    p.losses().discrete() ? "discrete  " : "continuous",
-                    p.losses().reconstruction(),
-                    p.losses().quantization(),
-                    p.losses().gradNorm(),
-                    p.lr(),
-                    p.losses().usedCodes(),
-                    p.losses().restarted(),
-                    p.seconds());
+              if (p.due(10)) {
+                err.println(p.line());
                 err.flush();
               }
             });

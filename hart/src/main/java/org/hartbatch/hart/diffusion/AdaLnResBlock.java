@@ -2,6 +2,7 @@ package org.hartbatch.hart.diffusion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import org.hartbatch.hart.io.Parameters;
 import org.hartbatch.hart.runtime.Ops;
 
@@ -22,8 +23,10 @@ final class AdaLnResBlock {
   private final NDArray adaBias;
 
   AdaLnResBlock(Parameters p, int width) {
-    lnWeight = p.get("in_ln.weight", width);
-    lnBias = p.get("in_ln.bias", width);
+    // The LayerNorm runs in float32 (Ops.inFloat32), so its parameters are float32 too: with
+    // float16 weights the engine refuses a float32 input with float16 parameters.
+    lnWeight = p.get("in_ln.weight", width).toType(DataType.FLOAT32, false);
+    lnBias = p.get("in_ln.bias", width).toType(DataType.FLOAT32, false);
     w0 = p.get("mlp.0.weight", width, width);
     b0 = p.get("mlp.0.bias", width);
     w2 = p.get("mlp.2.weight", width, width);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -45,12 +46,18 @@ public final class DiffusionSampler {
    * meaningful.
    */
   public NDArray sample(NDArray z_NC, double cfg, NoiseSource noise) {
-    try (NDArray x = denoise(z_NC, cfg, noise, null)) {
-      return x.mul(LATENT_SCALE);
+    try (NDArray x = denoise(z_NC, cfg, noise, null);
+        NDArray scaled = x.mul(LATENT_SCALE)) {
+      return scaled.toType(z_NC.getDataType(), true);
     }
   }
 
-  /** The reference's {@code p_sample_loop} (before the latent scale). */
+  /**
+   * The reference's {@code p_sample_loop} (before the latent scale), in fp32 whatever the type of
+   * {@code z_NC}: only the network runs in the compute type, as under the reference's fp16
+   * autocast. The schedule's factors reach ~2e4 at the first steps, so in fp16 {@code x·√(1/ᾱ)}
+   * overflows for |x| above ~3 and the picture turns to NaN.
+   */
   public NDArray denoise(NDArray z_NC, double cfg, NoiseSource noise, StepObserver observer) {
     NDManager manager = z_NC.getManager();
     long rows = z_NC.getShape().get(0);
@@ -62,12 +69,11 @@ public final class DiffusionSampler {
         throw new IllegalArgumentException(
             "guided sampling needs [cond ; uncond] rows, got " + rows);
       }
-      try (NDArray n0 =
-          noise.gaussian(manager, new Shape(rows / 2, cv)).toType(z_NC.getDataType(), false)) {
+      try (NDArray n0 = noise.gaussian(manager, new Shape(rows / 2, cv))) {
         x = n0.concat(n0, 0);
       }
     } else {
-      x = noise.gaussian(manager, new Shape(rows, cv)).toType(z_NC.getDataType(), false);
+      x = noise.gaussian(manager, new Shape(rows, cv));
     }
     try (NDArray condEmbed = net.embedCondition(z_NC)) {
       int steps = schedule.steps();
@@ -101,7 +107,10 @@ public final class DiffusionSampler {
     NDArray timestep = manager.create(new long[] {schedule.originalTimestep(t)});
     NDArray y =
         net.timeEmbed().embed(timestep).toType(condEmbed.getDataType(), false).add(condEmbed);
-    NDArray out = cfg != 1.0 ? net.forwardWithCfg(x, y, cfg) : net.forward(x, y);
+    NDArray xNet = x.toType(condEmbed.getDataType(), false);
+    NDArray out =
+        (cfg != 1.0 ? net.forwardWithCfg(xNet, y, cfg) : net.forward(xNet, y))
+            .toType(DataType.FLOAT32, false);
     NDArray eps = out.get(new NDIndex(":, 0:{}", cv));
     NDArray v = out.get(new NDIndex(":, {}:", cv));
     float maxLog = (float) schedule.logBetas()[t];
@@ -115,7 +124,7 @@ public final class DiffusionSampler {
     NDArray mean =
         x0.mul((float) schedule.posteriorMeanCoef1()[t])
             .add(x.mul((float) schedule.posteriorMeanCoef2()[t]));
-    NDArray draw = noise.gaussian(manager, x.getShape()).toType(x.getDataType(), false);
+    NDArray draw = noise.gaussian(manager, x.getShape());
     NDArray sample = t != 0 ? mean.add(logVariance.mul(0.5f).exp().mul(draw)) : mean.duplicate();
     if (observer != null) {
       observer.onStep(k, out, x0, sample);

@@ -3,6 +3,7 @@ package org.hartbatch.hart.diffusion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.hartbatch.hart.io.Parameters;
 import org.hartbatch.hart.runtime.Ops;
@@ -25,8 +26,9 @@ final class FinalLayer {
     weight = p.get("linear.weight", outChannels, width);
     bias = p.get("linear.bias", outChannels);
     NDManager manager = p.manager();
-    ones = manager.ones(new Shape(width), p.floatType());
-    zeros = manager.zeros(new Shape(width), p.floatType());
+    // float32: the LayerNorm runs in float32 (Ops.inFloat32) whatever the weights' type.
+    ones = manager.ones(new Shape(width), DataType.FLOAT32);
+    zeros = manager.zeros(new Shape(width), DataType.FLOAT32);
   }
 
   NDArray forward(NDArray x_NW, NDArray siluY_NW) {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.hartbatch.hart.io.ConfigFile;
+import org.hartbatch.hart.text.Qwen2Config;
+import org.hartbatch.hart.text.TextEncoders;
 import org.hartbatch.hart.transformer.HartTransformerConfig;
 import org.hartbatch.hart.vae.VaeConfig;
 
@@ -71,11 +73,35 @@ public record BuiltinModel(
           32,
           new int[] {1, 2, 2, 4});
 
+  /**
+   * The released HART-0.7B 1024 px shape with random weights, for GPU throughput measurements:
+   * depth 24, width 1536, 24 heads, scales 1..64 over 14 stages, vocab 4096 x 32, diffusion 1024 x
+   * 6, VAE ch 160 with mult 1,1,2,2,4 (reference defaults; the manifest of the hart-tiny fixtures
+   * lists which of these were verified against the released files). The text encoder has
+   * Qwen2-1.5B's width and heads but 2 layers instead of 28 ({@link #textEncoderConfig()}), so text
+   * encoding costs far less than with the real encoder. Far too large for a CPU test.
+   */
+  public static final BuiltinModel HART_0_7B =
+      new BuiltinModel(
+          "0.7b",
+          300,
+          1536,
+          24,
+          1536,
+          24,
+          new int[] {1, 2, 3, 4, 5, 7, 9, 12, 16, 21, 27, 36, 48, 64},
+          1024,
+          6,
+          4096,
+          32,
+          160,
+          new int[] {1, 1, 2, 2, 4});
+
   private static final ObjectMapper JSON = new ObjectMapper();
   public static final String SPEC_PREFIX = "builtin:";
 
   public static List<BuiltinModel> all() {
-    return List.of(TINY, MID);
+    return List.of(TINY, MID, HART_0_7B);
   }
 
   /** The model named by {@code builtin:<name>}. */
@@ -237,6 +263,30 @@ public record BuiltinModel(
   }
 
   /** Output image side in pixels. */
+  /**
+   * The random text encoder's shape: the tiny Qwen2 when {@code contextDim} is its width, else
+   * Qwen2-1.5B's head layout (head width 128, 2 key/value heads, MLP 35/6 of the width) at {@code
+   * contextDim} with 2 layers.
+   */
+  public Qwen2Config textEncoderConfig() {
+    if (contextDim == TextEncoders.TINY_CONFIG.hiddenSize()) {
+      return TextEncoders.TINY_CONFIG;
+    }
+    if (contextDim % 128 != 0 || contextDim * 35 % 6 != 0) {
+      throw new IllegalArgumentException(
+          spec() + ": context_dim " + contextDim + " is neither 64 nor a multiple of 384");
+    }
+    return new Qwen2Config(
+        TextEncoders.TINY_CONFIG.vocabSize(),
+        contextDim,
+        2,
+        contextDim / 128,
+        2,
+        contextDim * 35 / 6,
+        TextEncoders.TINY_CONFIG.ropeTheta(),
+        TextEncoders.TINY_CONFIG.rmsNormEps());
+  }
+
   public int imageSize() {
     return patchNums[patchNums.length - 1] << (vaeChannelMult.length - 1);
   }

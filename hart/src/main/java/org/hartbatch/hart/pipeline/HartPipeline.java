@@ -149,7 +149,12 @@ public final class HartPipeline implements AutoCloseable {
         "{} has RANDOM weights (seed {}): its images are noise, for trying the system only",
         model.spec(),
         BuiltinModel.WEIGHT_SEED);
-    TextEncoder text = TextEncoders.randomTiny(BuiltinModel.WEIGHT_SEED);
+    TextEncoder text =
+        TextEncoders.random(
+            model.textEncoderConfig(),
+            BuiltinModel.WEIGHT_SEED,
+            TextEncoderOptions.defaults(),
+            options.runtime().device());
     Label label =
         new Label(
             model.spec(),
@@ -188,7 +193,9 @@ public final class HartPipeline implements AutoCloseable {
               + " is missing (set it with the text encoder option)");
     }
     ConfigFile transformerConfig = checkpoint.transformerConfig();
-    TextEncoder text = TextEncoder.open(textDir, textOptions(transformerConfig));
+    TextEncoder text =
+        TextEncoder.open(
+            textDir, textDir, textOptions(transformerConfig), options.runtime().device());
     try (WeightSource transformerWeights = checkpoint.transformerWeights();
         WeightSource vaeWeights = checkpoint.tokenizerWeights()) {
       ConfigFile vaeConfig = checkpoint.tokenizerConfig();

@@ -38,14 +38,19 @@ public record SeedStreams(long seed) {
     return u;
   }
 
-  /** Standard Gumbel noise {@code -log(-log U)}, i.e. {@code -log E} with {@code E ~ Exp(1)}. */
-  public static float[] gumbel(SplittableRandom random, int count) {
-    float[] g = new float[count];
-    for (int i = 0; i < count; i++) {
+  /**
+   * Standard Gumbel noise {@code -log(-log U)}, i.e. {@code -log E} with {@code E ~ Exp(1)}, for
+   * {@code into[from, from + count)}; entries where {@code needed} is false are left as they are
+   * (their uniform is still drawn, so the stream and every other value stay the same).
+   */
+  public static void fillGumbel(
+      SplittableRandom random, float[] into, boolean[] needed, int from, int count) {
+    for (int i = from; i < from + count; i++) {
       double u = 1.0 - random.nextDouble();
-      g[i] = (float) -Math.log(-Math.log(u) + Double.MIN_NORMAL);
+      if (needed[i]) {
+        into[i] = (float) -Math.log(-Math.log(u) + Double.MIN_NORMAL);
+      }
     }
-    return g;
   }
 
   private static long mix(long z) {

@@ -1,5 +1,6 @@
 package org.hartbatch.hart.text;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -60,8 +61,15 @@ public final class TextEncoder implements AutoCloseable {
    */
   public static TextEncoder open(Path modelDir, Path tokenizerDir, TextEncoderOptions options)
       throws IOException {
+    return open(modelDir, tokenizerDir, options, null);
+  }
+
+  /** {@link #open(Path, Path, TextEncoderOptions)} on {@code device} (null: the default device). */
+  public static TextEncoder open(
+      Path modelDir, Path tokenizerDir, TextEncoderOptions options, Device device)
+      throws IOException {
     PromptTokenizer tokenizer = PromptTokenizer.open(tokenizerDir);
-    NDManager manager = NDManager.newBaseManager();
+    NDManager manager = NDManager.newBaseManager(device);
     try {
       return new TextEncoder(manager, tokenizer, Qwen2Checkpoint.load(modelDir, manager), options);
     } catch (IOException | RuntimeException e) {

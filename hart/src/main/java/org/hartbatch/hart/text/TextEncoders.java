@@ -1,5 +1,6 @@
 package org.hartbatch.hart.text;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,10 +30,19 @@ public final class TextEncoders {
     return random(TINY_CONFIG, seed, TextEncoderOptions.defaults().withMaxTokens(maxTokens));
   }
 
-  /** A random-weight encoder of any size with the bundled tokenizer. */
+  /** A random-weight encoder of any size with the bundled tokenizer, on the default device. */
   public static TextEncoder random(Qwen2Config config, long seed, TextEncoderOptions options) {
+    return random(config, seed, options, null);
+  }
+
+  /**
+   * A random-weight encoder of any size with the bundled tokenizer on {@code device} (null: the
+   * engine's default device).
+   */
+  public static TextEncoder random(
+      Qwen2Config config, long seed, TextEncoderOptions options, Device device) {
     PromptTokenizer tokenizer = tinyTokenizer();
-    NDManager manager = NDManager.newBaseManager();
+    NDManager manager = NDManager.newBaseManager(device);
     try {
       Qwen2Model model =
           Qwen2Model.fromTensors(config, Qwen2Checkpoint.random(config, seed, manager));

@@ -36,23 +36,7 @@ public final class BuiltinTraining {
       tokens = out.resolve(TOKENIZER_RUN);
       TokenizerTraining.Outcome outcome =
           TokenizerTraining.train(
-              tokenizer,
-              tokens,
-              tokenizerBudget,
-              p -> {
-                if (p.step() % reportEvery == 0 || p.step() == p.steps()) {
-                  log.printf(
-                      Locale.ROOT,
-                      "tokenizer step %d/%d recon %.4f vq %.4f lr %.2e %.0fs%n",
-                      p.step(),
-                      p.steps(),
-                      p.losses().reconstruction(),
-                      p.losses().quantization(),
-                      p.lr(),
-                      p.seconds());
-                  log.flush();
-                }
-              });
+              tokenizer, tokens, tokenizerBudget, p -> report(log, "tokenizer", p, reportEvery));
       log.printf(
           Locale.ROOT,
           "tokenizer done: %d steps, %.0f s in this run%n",
@@ -65,24 +49,7 @@ public final class BuiltinTraining {
             tokens,
             out,
             transformerBudget,
-            p -> {
-              if (p.step() % reportEvery == 0 || p.step() == p.steps()) {
-                log.printf(
-                    Locale.ROOT,
-                    "transformer step %d/%d ce %.4f acc %.3f diff mse %.4f vb %.4f |g| %.2f lr"
-                        + " %.2e %.0fs%n",
-                    p.step(),
-                    p.steps(),
-                    p.losses().tokens(),
-                    p.losses().tokenAccuracy(),
-                    p.losses().diffusionMse(),
-                    p.losses().diffusionVb(),
-                    p.losses().gradNorm(),
-                    p.lr(),
-                    p.seconds());
-                log.flush();
-              }
-            });
+            p -> report(log, "transformer", p, reportEvery));
     log.printf(
         Locale.ROOT,
         "transformer done: %d steps, %.0f s in this run; model in %s%n",
@@ -90,5 +57,12 @@ public final class BuiltinTraining {
         outcome.seconds(),
         out);
     log.flush();
+  }
+
+  private static void report(PrintWriter log, String stage, StepProgress p, int every) {
+    if (p.due(every)) {
+      log.println(stage + " " + p.line());
+      log.flush();
+    }
   }
 }

@@ -155,14 +155,17 @@ public final class TokenizerTrainer implements AutoCloseable {
         NDArray f = encoder.encode(img);
         q = ResidualQuantization.quantize(vae.quantizer(), f, config.vPatchNums(), options.beta());
         NDArray decoded = vae.decodeUnclamped(discreteOnly ? q.fHatStraightThrough() : f);
-        NDArray recon = ResidualQuantization.mse(decoded, img);
-        NDArray loss =
-            (options.foregroundWeight() > 0
-                    ? weightedMse(decoded, img, foregroundWeights(images, options, step))
-                    : recon)
-                .add(q.vqLoss());
-        collector.backward(loss);
-        reconstruction = recon.getFloat();
+        boolean weighted = options.foregroundWeight() > 0;
+        NDArray fit =
+            weighted
+                ? weightedMse(decoded, img, foregroundWeights(images, options, step))
+                : ResidualQuantization.mse(decoded, img);
+        collector.backward(fit.add(q.vqLoss()));
+        // The reported reconstruction is the plain MSE; off the graph when it is not the loss.
+        reconstruction =
+            weighted
+                ? ResidualQuantization.mse(decoded.stopGradient(), img).getFloat()
+                : fit.getFloat();
         quantization = q.vqLoss().getFloat();
       }
       float gradNorm = optimizer.step(lr);

@@ -126,7 +126,25 @@ public final class TokenizerTraining {
 
   /** Reported after every step. */
   public record Progress(
-      int step, int steps, TokenizerTrainer.Losses losses, float lr, double seconds) {}
+      int step, int steps, TokenizerTrainer.Losses losses, float lr, double seconds)
+      implements StepProgress {
+    @Override
+    public String line() {
+      return String.format(
+          Locale.ROOT,
+          "step %d/%d %s recon %.4f vq %.4f |g| %.2f lr %.2e codes %d restarted %d %.0fs",
+          step,
+          steps,
+          losses.discrete() ? "discrete  " : "continuous",
+          losses.reconstruction(),
+          losses.quantization(),
+          losses.gradNorm(),
+          lr,
+          losses.usedCodes(),
+          losses.restarted(),
+          seconds);
+    }
+  }
 
   /** How a run ended: steps done (in total, across resumes) and seconds spent in this call. */
   public record Outcome(int steps, double seconds) {}

@@ -54,7 +54,24 @@ public final class TransformerTraining {
 
   /** Reported after every step. */
   public record Progress(
-      int step, int steps, TransformerTrainer.Losses losses, float lr, double seconds) {}
+      int step, int steps, TransformerTrainer.Losses losses, float lr, double seconds)
+      implements StepProgress {
+    @Override
+    public String line() {
+      return String.format(
+          Locale.ROOT,
+          "step %d/%d ce %.4f acc %.3f diff mse %.4f vb %.4f |g| %.2f lr %.2e %.0fs",
+          step,
+          steps,
+          losses.tokens(),
+          losses.tokenAccuracy(),
+          losses.diffusionMse(),
+          losses.diffusionVb(),
+          losses.gradNorm(),
+          lr,
+          seconds);
+    }
+  }
 
   /** How a run ended: steps done (in total, across resumes) and seconds spent in this call. */
   public record Outcome(int steps, double seconds) {}

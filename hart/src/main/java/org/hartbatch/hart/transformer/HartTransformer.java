@@ -195,7 +195,17 @@ public final class HartTransformer implements AutoCloseable {
    * Training uses it for condition dropout.
    */
   public GuidedContext condition(NDArray context_RTD, long[][] positions_RT) {
-    NDArray normed = contextNorm == null ? context_RTD : contextNorm.apply(context_RTD);
+    // The text encoder runs in float32 and may sit on another device (its own manager): bring its
+    // features to this model's device and compute type, as the reference's autocast does.
+    NDArray weight = contextEmbed.weight();
+    NDArray context = context_RTD;
+    if (!context.getDevice().equals(weight.getDevice())) {
+      context = context.toDevice(weight.getDevice(), false);
+    }
+    if (context.getDataType() != weight.getDataType()) {
+      context = context.toType(weight.getDataType(), false);
+    }
+    NDArray normed = contextNorm == null ? context : contextNorm.apply(context);
     NDArray embeddings = contextEmbed.apply(normed);
     return new GuidedContext(embeddings, positions_RT, head.modulation(embeddings));
   }
@@ -411,6 +421,10 @@ public final class HartTransformer implements AutoCloseable {
       }
       return NDArrays.concat(new NDList(hidden, shared.hidden_1TC().repeat(0, b)));
     }
+  }
+
+  HartBlock block(int index) {
+    return blocks.get(index);
   }
 
   private NDArray runBlocks(NDArray x, Rotary rotary, List<KvCache> blockCaches) {

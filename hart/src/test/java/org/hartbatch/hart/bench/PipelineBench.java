@@ -11,6 +11,7 @@ import org.hartbatch.hart.pipeline.GenerationResult;
 import org.hartbatch.hart.pipeline.HartPipeline;
 import org.hartbatch.hart.pipeline.PipelineOptions;
 import org.hartbatch.hart.pipeline.PngImages;
+import org.hartbatch.hart.runtime.RuntimeConfig;
 import org.hartbatch.hart.transformer.HartTransformerConfig;
 import org.hartbatch.hart.vae.VaeConfig;
 
@@ -22,12 +23,24 @@ import org.hartbatch.hart.vae.VaeConfig;
  * while other processes share the machine.
  *
  * <p>Args: {@code MODEL [BATCH...]}, e.g. {@code mid 1 4 16}. Every batch size runs once after a
- * warm-up at batch 1; prompts and seeds differ per image.
+ * warm-up at batch 1 and 2 (timed and printed apart); prompts and seeds differ per image. MODEL is
+ * a random-weight shape ({@code tiny}, {@code mid}, {@code 0.7b}), reported with its GFLOP, or any
+ * other model spec ({@code builtin:shapes}, a checkpoint directory), timed only. The device and
+ * precision come from {@code hart.device} and {@code hart.precision}; on a GPU the CPU columns are
+ * the host's.
  */
 public final class PipelineBench {
 
   public static void main(String[] args) throws Exception {
-    BuiltinModel model = BuiltinModel.named(args.length > 0 ? args[0] : "tiny");
+    String spec = args.length > 0 ? args[0] : "tiny";
+    // A random-weight shape (tiny, mid, 0.7b) has a cost model; other specs (builtin:shapes, a
+    // checkpoint directory) are timed only.
+    BuiltinModel model =
+        BuiltinModel.all().stream()
+            .filter(m -> m.spec().equals(spec) || m.name().equals(spec))
+            .findFirst()
+            .orElse(null);
+    String modelSpec = model != null ? model.spec() : spec;
     List<Integer> batches = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       batches.add(Integer.parseInt(args[i]));
@@ -35,20 +48,33 @@ public final class PipelineBench {
     if (batches.isEmpty()) {
       batches = List.of(1, 4, 16, 32);
     }
+    RuntimeConfig runtime = RuntimeConfig.fromSystemProperties();
     double peakWall;
     double peak;
-    try (NDManager manager = NDManager.newBaseManager()) {
+    try (NDManager manager = NDManager.newBaseManager(runtime.device())) {
       peakWall = CoreBench.matmulPeakGflops(manager);
       peak = CoreBench.matmulPeakPerCpuSecond();
     }
     System.out.printf(
-        "model %s, %d px; DJL fp32 1024^3 matmul peak %.1f GFLOP/s, %.1f GFLOP per CPU-s%n",
-        model.spec(), model.imageSize(), peakWall, peak);
+        "model %s on %s in %s; DJL fp32 1024^3 matmul peak %.1f GFLOP/s, %.1f GFLOP per CPU-s%n",
+        modelSpec, runtime.device(), runtime.computeType(), peakWall, peak);
     int maxBatch = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
+    long openStart = System.nanoTime();
     try (HartPipeline hart =
-        HartPipeline.open(model.spec(), PipelineOptions.defaults().withMaxBatch(maxBatch))) {
+        HartPipeline.open(
+            modelSpec, PipelineOptions.defaults().withRuntime(runtime).withMaxBatch(maxBatch))) {
+      long warmStart = System.nanoTime();
       hart.generate(requests(1, 1000));
+      long warm1 = System.nanoTime();
       hart.generate(requests(2, 2000));
+      long warm2 = System.nanoTime();
+      System.out.printf(
+          "%d px; open (weights) %.2f s; warm-up (not in the table) batch 1: %.2f s, batch 2:"
+              + " %.2f s%n",
+          hart.info().imageSize(),
+          (warmStart - openStart) / 1e9,
+          (warm1 - warmStart) / 1e9,
+          (warm2 - warm1) / 1e9);
       System.out.println(
           "| batch | images/s | CPU s/image | GFLOP/image (model) | GFLOP/CPU-s | % of peak |"
               + " phase split, wall s |");
@@ -57,7 +83,14 @@ public final class PipelineBench {
       for (int b : batches) {
         long t0 = System.nanoTime();
         long cpu0 = cpuNanos();
-        List<GenerationResult> results = hart.generate(requests(b, b * 7919L));
+        List<GenerationResult> results;
+        try {
+          results = hart.generate(requests(b, b * 7919L));
+        } catch (RuntimeException e) {
+          // Typically out of device memory: report it and stop, larger batches would fail too.
+          System.out.printf("| %d | failed: %s | | | | | |%n", b, e.toString().replace('|', '/'));
+          break;
+        }
         long png = System.nanoTime();
         for (GenerationResult r : results) {
           PngImages.encode(r.image(), Map.of());
@@ -67,9 +100,14 @@ public final class PipelineBench {
         Map<String, Long> phases = new LinkedHashMap<>(results.get(0).timingsNanos());
         phases.put("png", end - png);
         double seconds = (end - t0) / 1e9;
-        double gflop = 2 * macs(model, b) / 1e9;
         StringBuilder split = new StringBuilder();
         phases.forEach((k, v) -> split.append(String.format("%s %.2f; ", k, v / 1e9)));
+        if (model == null) {
+          System.out.printf(
+              "| %d | %.3f | %.2f | - | - | - | %s|%n", b, b / seconds, cpuSeconds / b, split);
+          continue;
+        }
+        double gflop = 2 * macs(model, b) / 1e9;
         System.out.printf(
             "| %d | %.3f | %.2f | %.2f | %.1f | %.0f%% | %s|%n",
             b,

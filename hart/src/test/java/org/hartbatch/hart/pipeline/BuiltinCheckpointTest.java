@@ -116,6 +116,7 @@ class BuiltinCheckpointTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> BuiltinModel.named("builtin:huge"));
     assertTrue(
-        e.getMessage().endsWith("[builtin:shapes, builtin:tiny, builtin:mid]"), e.getMessage());
+        e.getMessage().endsWith("[builtin:shapes, builtin:tiny, builtin:mid, builtin:0.7b]"),
+        e.getMessage());
   }
 }

@@ -61,4 +61,28 @@ class BuiltinModelTest {
       assertTrue(e.getMessage().contains("no.such"), e.getMessage());
     }
   }
+
+  @Test
+  void theReleasedShapeIs1024PixelsWithAQwen2Width1536TextEncoder() {
+    BuiltinModel m = BuiltinModel.named("builtin:0.7b");
+    assertEquals(1024, m.imageSize());
+    HartTransformerConfig t = HartTransformerConfig.from(m.transformerConfig());
+    assertEquals(64, t.latentSide());
+    assertEquals(64, t.headDim());
+    assertEquals(
+        new org.hartbatch.hart.text.Qwen2Config(512, 1536, 2, 12, 2, 8960, 1e6, 1e-6),
+        m.textEncoderConfig());
+    assertEquals(
+        org.hartbatch.hart.text.TextEncoders.TINY_CONFIG, BuiltinModel.TINY.textEncoderConfig());
+  }
+
+  @Test
+  void aContextWidthWithoutAQwen2HeadLayoutIsRefused() {
+    BuiltinModel odd =
+        new BuiltinModel(
+            "odd", 300, 100, 1, 64, 4, new int[] {1, 2}, 32, 1, 16, 4, 32, new int[] {1, 1});
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, odd::textEncoderConfig);
+    assertTrue(e.getMessage().contains("context_dim 100"), e.getMessage());
+  }
 }

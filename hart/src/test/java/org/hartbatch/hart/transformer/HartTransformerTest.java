@@ -127,6 +127,33 @@ class HartTransformerTest {
   }
 
   @Test
+  void aBlockLeavesOnlyItsOutputBehindEvenWhenItsAttentionRunsInChunks() {
+    HartTransformerConfig config = transformer.config();
+    long bound = LlamaAttention.scoreBlockElements;
+    LlamaAttention.scoreBlockElements = 100; // several query chunks
+    try (NDManager block = manager.newSubManager()) {
+      int n = 6;
+      long[] positions = new long[n];
+      for (int i = 0; i < n; i++) {
+        positions[i] = i;
+      }
+      Rotary rotary =
+          Rotary.context(
+              block, new long[][] {positions, positions}, config.headDim(), DataType.FLOAT32);
+      NDArray x_GnC = block.randomNormal(new ai.djl.ndarray.types.Shape(2, n, config.embedDim()));
+      int before = block.getManagedArrays().size();
+      NDArray out = transformer.block(0).forward(x_GnC, rotary, null, null);
+      assertEquals(
+          before + 1,
+          block.getManagedArrays().size(),
+          "intermediates of the block stayed on the manager");
+      assertArrayEquals(x_GnC.getShape().getShape(), out.getShape().getShape());
+    } finally {
+      LlamaAttention.scoreBlockElements = bound;
+    }
+  }
+
+  @Test
   void theSessionRefusesStagesOutOfOrder() throws Exception {
     GuidedContext context =
         transformer.guide(stored("context"), Tensors.rows(stored("context_position_ids")));
