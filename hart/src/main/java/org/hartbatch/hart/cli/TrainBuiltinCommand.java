@@ -69,6 +69,13 @@ final class TrainBuiltinCommand implements Callable<Integer> {
   Float foregroundWeight;
 
   @Option(
+      names = "--transformer-foreground-weight",
+      description =
+          "extra cross-entropy weight of the tokens whose patch touches a shape (default: the"
+              + " built-in settings')")
+  Float transformerForegroundWeight;
+
+  @Option(
       names = "--report-every",
       defaultValue = "10",
       description = "steps between progress lines (default: ${DEFAULT-VALUE})")
@@ -93,6 +100,11 @@ final class TrainBuiltinCommand implements Callable<Integer> {
       transformerSettings =
           transformerSettings.withModel(
               transformerSettings.model().withMaxShapes(transformerMaxShapes));
+    }
+    if (transformerForegroundWeight != null) {
+      transformerSettings =
+          transformerSettings.withModel(
+              transformerSettings.model().withForegroundWeight(transformerForegroundWeight));
     }
     BuiltinTraining.run(
         tokenizerSettings,

@@ -111,15 +111,19 @@ public final class ContentBenchmark {
   /**
    * Whether a CI run of {@link #ciCases()} shows a working model: at least 7 of the 10 single-shape
    * cases pass colour, cell and background (the shipped model passes 9, all 42 single-shape cases
-   * 88%; random weights pass 0-1). Shape kinds are not required: the shipped model is near chance
-   * on them (3 of the 10).
+   * 93%; random weights pass 0-1) and at least 4 pass the shape kind (the shipped model passes 5,
+   * all 42 single-shape cases 60%; the previous model, which drew blobs, passed 3).
    */
   public static boolean ciPasses(Score score) {
-    return score.singleColourCellBackground() >= CI_MIN_SINGLE_COLOUR_CELL_BACKGROUND;
+    return score.singleColourCellBackground() >= CI_MIN_SINGLE_COLOUR_CELL_BACKGROUND
+        && score.singleKinds() >= CI_MIN_SINGLE_KINDS;
   }
 
   /** Of the 10 single-shape CI cases, how many must pass colour, cell and background. */
   public static final int CI_MIN_SINGLE_COLOUR_CELL_BACKGROUND = 7;
+
+  /** Of the 10 single-shape CI cases, how many must pass the shape kind. */
+  public static final int CI_MIN_SINGLE_KINDS = 4;
 
   /** The smaller set CI runs: the first {@code single} single-shape and {@code two} two-shape. */
   public static List<Case> subset(int single, int two) {

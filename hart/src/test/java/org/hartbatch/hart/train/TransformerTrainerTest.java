@@ -2,6 +2,7 @@ package org.hartbatch.hart.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -13,7 +14,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.hartbatch.hart.io.SafeTensorsWriter;
+import org.hartbatch.hart.shapes.GridCell;
 import org.hartbatch.hart.shapes.Scene;
+import org.hartbatch.hart.shapes.ShapeColour;
+import org.hartbatch.hart.shapes.ShapeKind;
+import org.hartbatch.hart.shapes.ShapeSize;
 import org.hartbatch.hart.transformer.GuidedContext;
 import org.hartbatch.hart.transformer.HartTransformer;
 import org.hartbatch.hart.transformer.HartTransformerConfig;
@@ -30,7 +35,7 @@ class TransformerTrainerTest {
 
   static final TransformerTrainer.Settings TINY =
       new TransformerTrainer.Settings(
-          7, 4, 2, 24, 16, 1, 2, 2, 32, 2, 32, 1, 0.25f, 0.5, 2, 0.9f, 1f);
+          7, 4, 2, 24, 16, 1, 2, 2, 32, 2, 32, 1, 0.25f, 0.5, 2, 0.9f, 1f, 0f);
 
   /**
    * A tokenizer directory with random weights, encoder included, as the tokenizer trainer writes.
@@ -103,6 +108,34 @@ class TransformerTrainerTest {
   }
 
   @Test
+  void tokensWhosePatchTouchesAShapeWeighMore() {
+    // 12 px, a small square at the top left without jitter covers pixels 1..2 in x and y (centre
+    // 2, half-extent 1.1), its ring 0..3. Scales 1, 2, 4: patches of 12, 6 and 3 pixels.
+    Scene scene =
+        new Scene(
+            List.of(
+                new org.hartbatch.hart.shapes.Shape(
+                    ShapeKind.SQUARE, ShapeColour.RED, ShapeSize.SMALL, GridCell.TOP_LEFT, 0, 0)),
+            ShapeColour.BLUE);
+    float[] weights = TransformerTrainer.tokenWeights(List.of(scene), 12, new int[] {1, 2, 4}, 3f);
+    boolean[] touching = {
+      true, // 1x1
+      true, false, false, false, // 2x2: only the top left patch (pixels 0..5)
+      true, true, false, false, // 4x4, row 0: patches 0..2 and 3..5 hold ring pixels
+      true, true, false, false, // row 1: (3, 3) is a diagonal neighbour of (2, 2)
+      false, false, false, false, false, false, false, false
+    };
+    float low = 21f / (6 * 4 + 15);
+    for (int t = 0; t < touching.length; t++) {
+      assertEquals(touching[t] ? 4 * low : low, weights[t], 1e-6f, "token " + t);
+    }
+    float[] plain = TransformerTrainer.tokenWeights(List.of(scene), 12, new int[] {1, 2, 4}, 0f);
+    for (float w : plain) {
+      assertEquals(1f, w, 0f);
+    }
+  }
+
+  @Test
   void lossFallsOnAFixedBatch(@TempDir Path tmp) throws IOException {
     try (TransformerTrainer trainer =
         TransformerTrainer.fromScratch(TINY, randomTokenizer(tmp.resolve("tok")))) {
@@ -116,6 +149,28 @@ class TransformerTrainerTest {
       assertEquals(arrays, trainer.managedArrays(), "native arrays held after step 2 and step 16");
       assertTrue(last.tokens() < 0.85f * first.tokens(), first + " then " + last);
       assertTrue(last.diffusionMse() < first.diffusionMse(), first + " then " + last);
+    }
+  }
+
+  @Test
+  void theForegroundWeightChangesTheUpdateButNotTheLoggedCrossEntropy(@TempDir Path tmp)
+      throws IOException {
+    Path tokenizer = randomTokenizer(tmp.resolve("tok"));
+    TransformerTrainer.Losses plainLosses;
+    float[] plainHead;
+    try (TransformerTrainer trainer = TransformerTrainer.fromScratch(TINY, tokenizer)) {
+      plainLosses = trainer.step(2e-3f);
+      plainHead = trainer.parameters().get("llm.head.weight").toFloatArray();
+    }
+    try (TransformerTrainer trainer =
+        TransformerTrainer.fromScratch(TINY.withForegroundWeight(4f), tokenizer)) {
+      TransformerTrainer.Losses weighted = trainer.step(2e-3f);
+      // the same weights and batch before the step: the logged cross-entropy is the plain mean
+      assertEquals(plainLosses.tokens(), weighted.tokens(), 0f);
+      assertFalse(
+          java.util.Arrays.equals(
+              plainHead, trainer.parameters().get("llm.head.weight").toFloatArray()),
+          "the weighted loss moved the head exactly as the plain one");
     }
   }
 
