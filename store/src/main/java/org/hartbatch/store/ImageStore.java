@@ -347,6 +347,19 @@ public final class ImageStore implements AutoCloseable {
         throw invalidMetadata(
             key, "metadata '" + name + "' must be a non-null printable ASCII name and value");
       }
+      // An HTTP header's name is a token and its value has no surrounding blanks; the HTTP
+      // client refuses either after the request has been built.
+      if (name.isEmpty() || !name.chars().allMatch(ImageStore::isTokenChar)) {
+        throw invalidMetadata(
+            key,
+            "metadata name '"
+                + name
+                + "' must be an HTTP token: letters, digits and !#$%&'*+-.^_`|~, no spaces");
+      }
+      if (!value.equals(value.strip())) {
+        throw invalidMetadata(
+            key, "metadata '" + name + "' has a value that starts or ends with a space");
+      }
     }
     int bytes = userMetadataBytes(metadata);
     if (bytes > S3_METADATA_LIMIT_BYTES) {
@@ -364,6 +377,13 @@ public final class ImageStore implements AutoCloseable {
         0,
         "put refused for key '" + key + "': " + reason,
         null);
+  }
+
+  private static boolean isTokenChar(int c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
   }
 
   private static boolean isPrintableAscii(String text) {

@@ -246,6 +246,33 @@ class ImageStoreTest {
   }
 
   @Test
+  void metadataTheHttpClientWouldRefuseIsRefusedBeforeAnyRequest() throws Exception {
+    for (Map.Entry<Map<String, String>, String> c :
+        Map.of(
+                Map.of("note", " padded"), "starts or ends with a space",
+                Map.of("note", "padded "), "starts or ends with a space",
+                Map.of("two words", "x"), "HTTP token",
+                Map.of("a:b", "x"), "HTTP token",
+                Map.of("", "x"), "HTTP token")
+            .entrySet()) {
+      StoreException refused =
+          failure(store.putImage("cat-1/odd.png", image(8), "image/png", c.getKey()));
+      assertEquals(Kind.REJECTED, refused.kind(), c.getKey().toString());
+      assertEquals(0, refused.attempts());
+      assertTrue(refused.getMessage().contains(c.getValue()), refused.getMessage());
+    }
+    assertEquals(
+        Outcome.CREATED,
+        await(
+                store.putImage(
+                    "cat-1/inner-spaces.png",
+                    image(8),
+                    "image/png",
+                    Map.of("x-tag_1.v", "inner  spaces kept")))
+            .outcome());
+  }
+
+  @Test
   void missingBucketIsAClearPermanentError() throws Exception {
     try (ImageStore elsewhere =
         ImageStore.create(config().toBuilder().bucket("no-such-bucket").build())) {
