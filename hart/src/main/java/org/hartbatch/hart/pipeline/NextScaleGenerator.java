@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.Map;
 import org.hartbatch.hart.diffusion.DiffusionSampler;
 import org.hartbatch.hart.diffusion.NoiseSource;
 import org.hartbatch.hart.diffusion.SeededNoise;
+import org.hartbatch.hart.runtime.Scoped;
 import org.hartbatch.hart.sampling.RowSampling;
 import org.hartbatch.hart.sampling.SampledTokens;
 import org.hartbatch.hart.sampling.SeedStreams;
@@ -70,15 +70,12 @@ public final class NextScaleGenerator {
       HartTransformer.Session session = transformer.newSession(context, manager);
       NDArray x = transformer.contextInput(context);
       for (int s = 0; s < stages; s++) {
-        try (NDScope scope = new NDScope()) {
-          x = stage(s, x, session, context, latent, rows, sampler, noise, observer);
-          if (x != null) {
-            NDScope.unregister(x);
-          }
-        }
-        if (x != null) {
-          NDScope.register(x);
-        }
+        int stage = s;
+        NDArray input = x;
+        x =
+            Scoped.result(
+                () ->
+                    stage(stage, input, session, context, latent, rows, sampler, noise, observer));
       }
       return latent.fHat().duplicate();
     }

@@ -1,8 +1,8 @@
 package org.hartbatch.hart.transformer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import org.hartbatch.hart.io.Parameters;
+import org.hartbatch.hart.runtime.Scoped;
 
 /**
  * The released block (no AdaLN): {@code x += attn(norm(x)); x += mlp(norm(x))}, both with the same
@@ -22,16 +22,13 @@ public final class HartBlock {
   /**
    * Frees its intermediates (attention scores, MLP activations) before it returns: held until the
    * end of a stage, those of every block of HART-0.7B's last 1024 px stage need more memory than a
-   * GPU has. The output is handed to the caller's {@link NDScope}, if there is one.
+   * GPU has.
    */
   NDArray forward(NDArray x_GnC, Rotary rotary, KvCache cache, NDArray bias_nn) {
-    NDArray out_GnC;
-    try (NDScope scope = new NDScope()) {
-      NDArray h = x_GnC.add(attention.forward(norm.apply(x_GnC), rotary, cache, bias_nn));
-      out_GnC = h.add(mlp.forward(norm.apply(h)));
-      NDScope.unregister(out_GnC);
-    }
-    NDScope.register(out_GnC);
-    return out_GnC;
+    return Scoped.result(
+        () -> {
+          NDArray h = x_GnC.add(attention.forward(norm.apply(x_GnC), rotary, cache, bias_nn));
+          return h.add(mlp.forward(norm.apply(h)));
+        });
   }
 }

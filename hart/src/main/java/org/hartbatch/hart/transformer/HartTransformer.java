@@ -13,6 +13,7 @@ import java.util.List;
 import org.hartbatch.hart.io.CheckpointException;
 import org.hartbatch.hart.io.Parameters;
 import org.hartbatch.hart.io.WeightSource;
+import org.hartbatch.hart.runtime.Scoped;
 
 /**
  * The HART next-scale transformer (released structure): context embedding, level embedding, llama
@@ -374,15 +375,12 @@ public final class HartTransformer implements AutoCloseable {
                 + " tokens, got "
                 + x_GnC.getShape());
       }
-      NDArray x = x_GnC;
-      try (NDScope scope = new NDScope()) {
-        x =
-            stage == 0
-                ? runContextStage(x_GnC)
-                : runBlocks(x, rotary(stage, context, manager), caches);
-        NDScope.unregister(x);
-      }
-      NDScope.register(x); // hand it to the caller's scope, if there is one
+      NDArray x =
+          Scoped.result(
+              () ->
+                  stage == 0
+                      ? runContextStage(x_GnC)
+                      : runBlocks(x_GnC, rotary(stage, context, manager), caches));
       nextStage++;
       return x;
     }

@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import org.hartbatch.hart.io.Parameters;
 import org.hartbatch.hart.runtime.Ops;
+import org.hartbatch.hart.runtime.Scoped;
 
 /**
  * Multi-head self-attention with rotary positions and the reference's scale {@code 0.25 /
@@ -85,20 +85,21 @@ public final class LlamaAttention {
     long chunk = Math.max(1, Math.min(n, scoreBlockElements / (g * heads * m)));
     NDList outputs = new NDList();
     for (long start = 0; start < n; start += chunk) {
+      long from = start;
       long end = Math.min(n, start + chunk);
-      NDArray out_GHcd;
       // One chunk's scores at a time: the bound on their size is the point of chunking.
-      try (NDScope scope = new NDScope()) {
-        NDArray q = chunk == n ? q_GHnd : q_GHnd.get(new NDIndex(":, :, {}:{}", start, end));
-        NDArray scores = Ops.scaled(q, scale).matMul(kT);
-        if (bias_nm != null) {
-          scores = scores.add(chunk == n ? bias_nm : bias_nm.get(new NDIndex("{}:{}", start, end)));
-        }
-        out_GHcd = scores.softmax(-1).matMul(v_GHmd);
-        NDScope.unregister(out_GHcd);
-      }
-      NDScope.register(out_GHcd);
-      outputs.add(out_GHcd);
+      outputs.add(
+          Scoped.result(
+              () -> {
+                NDArray q = chunk == n ? q_GHnd : q_GHnd.get(new NDIndex(":, :, {}:{}", from, end));
+                NDArray scores = Ops.scaled(q, scale).matMul(kT);
+                if (bias_nm != null) {
+                  scores =
+                      scores.add(
+                          chunk == n ? bias_nm : bias_nm.get(new NDIndex("{}:{}", from, end)));
+                }
+                return scores.softmax(-1).matMul(v_GHmd);
+              }));
     }
     return outputs.size() == 1 ? outputs.head() : NDArrays.concat(outputs, 2);
   }
