@@ -134,8 +134,9 @@ public final class TopKTopPSampler implements TokenSampler {
     // host thread. Codes the filters dropped stay -inf whatever their noise, so only the kept ones
     // pay the logarithms; and each row has its own stream, so rows are drawn in parallel.
     boolean[] kept;
-    try (NDArray dropped = filtered_BnV.isInfinite()) {
-      kept = dropped.logicalNot().toBooleanArray();
+    try (NDArray dropped = filtered_BnV.isInfinite();
+        NDArray keptCodes = dropped.logicalNot()) {
+      kept = keptCodes.toBooleanArray();
     }
     IntStream.range(0, rows.size())
         .parallel()
