@@ -64,8 +64,7 @@ public final class NextScaleGenerator {
           rows.size() + " sampling rows for a batch of " + batch + " contexts");
     }
     int stages = transformer.config().stages();
-    int[] patchNums =
-        transformer.config().patchNums().stream().mapToInt(Integer::intValue).toArray();
+    int[] patchNums = transformer.config().patchSides();
     try (MultiScaleLatent latent = new MultiScaleLatent(vae, patchNums, batch, manager)) {
       HartTransformer.Session session = transformer.newSession(context, manager);
       NDArray x = transformer.contextInput(context);

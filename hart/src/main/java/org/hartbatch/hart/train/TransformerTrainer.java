@@ -423,7 +423,10 @@ public final class TransformerTrainer implements AutoCloseable {
                     .mul(
                         scope.create(
                             tokenWeights(
-                                batch, imageSize, patchNums(), settings.foregroundWeight()),
+                                batch,
+                                imageSize,
+                                transformerConfig.patchSides(),
+                                settings.foregroundWeight()),
                             tokenNll.getShape()))
                     .mean();
         long n = pyramid.residual_RnCv().getShape().get(1);
@@ -533,10 +536,6 @@ public final class TransformerTrainer implements AutoCloseable {
     NDArray targets =
         m.create(flatten(indices_RN), new Shape(indices_RN.length, indices_RN[0].length, 1));
     return logits_RNV.logSoftmax(-1).gather(targets, -1).neg();
-  }
-
-  private int[] patchNums() {
-    return transformerConfig.patchNums().stream().mapToInt(Integer::intValue).toArray();
   }
 
   /**

@@ -84,6 +84,11 @@ public record HartTransformerConfig(
     return patchNums.size();
   }
 
+  /** The side of every stage's token grid, as an array. */
+  public int[] patchSides() {
+    return patchNums.stream().mapToInt(Integer::intValue).toArray();
+  }
+
   public int patchNum(int stage) {
     return patchNums.get(stage);
   }

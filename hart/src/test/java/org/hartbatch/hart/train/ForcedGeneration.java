@@ -46,8 +46,7 @@ public final class ForcedGeneration {
     try (TransformerTrainer trainer =
             TransformerTrainer.fromCheckpoint(TransformerTrainer.Settings.shapes(), dir);
         NDManager m = NDManager.newBaseManager()) {
-      int[] patchNums =
-          trainer.transformerConfig().patchNums().stream().mapToInt(Integer::intValue).toArray();
+      int[] patchNums = trainer.transformerConfig().patchSides();
       int stages = patchNums.length;
       NextScaleGenerator generator =
           new NextScaleGenerator(trainer.transformer(), null, trainer.imageTokenizer().vae());

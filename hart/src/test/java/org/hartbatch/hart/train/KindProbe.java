@@ -32,8 +32,7 @@ public final class KindProbe {
     try (TransformerTrainer trainer =
             TransformerTrainer.fromCheckpoint(TransformerTrainer.Settings.shapes(), dir);
         NDManager m = NDManager.newBaseManager()) {
-      int[] patchNums =
-          trainer.transformerConfig().patchNums().stream().mapToInt(Integer::intValue).toArray();
+      int[] patchNums = trainer.transformerConfig().patchSides();
       double[] gap = new double[patchNums.length];
       double[][] ceSplit = new double[2][patchNums.length];
       int[][] nSplit = new int[2][patchNums.length];
