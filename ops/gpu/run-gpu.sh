@@ -242,11 +242,13 @@ for f in "$W"/step-shapes-perf-*.out "$W"/step-hart07b-perf-*.out; do
   res ""
   grep -E '^model |px; open|^\||failed' "$f" >> "$RES" || res "(no result: see gpu-run.log)"
 done
-res ""
-res "## CPU fallback (CUDA_VISIBLE_DEVICES empty)"
-res ""
-res "* hart.device=gpu: $(grep -o 'hart.device=gpu but[^)]*)[^:]*:[^\"]*' "$W/step-fallback-gpu.out" 2>/dev/null | head -1 || true)"
-res "* hart.device=auto: $(grep -E '^model:|images in|Exception' "$W/step-fallback-auto.out" 2>/dev/null | head -3 | tr '\n' ' ')"
+if [ -n "${STATUS[fallback-gpu]:-}" ]; then
+  res ""
+  res "## CPU fallback (CUDA_VISIBLE_DEVICES empty)"
+  res ""
+  res "* hart.device=gpu: $(grep -o 'hart.device=gpu but[^)]*)[^:]*:[^\"]*' "$W/step-fallback-gpu.out" 2>/dev/null | head -1 || true)"
+  res "* hart.device=auto: $(grep -E '^model:|images in|Exception' "$W/step-fallback-auto.out" 2>/dev/null | head -3 | tr '\n' ' ')"
+fi
 res ""
 res "Total wall time: $(now) s (budget $BUDGET_S s)."
 cat "$RES"
